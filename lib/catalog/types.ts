@@ -35,3 +35,5 @@ export const CLUSTER_FEATURES = [
   "danceability", "energy", "valence", "acousticness", "instrumentalness", "speechiness", "tempo",
 ] as const satisfies readonly (keyof CatalogTrack)[];
 export type ClusterFeature = (typeof CLUSTER_FEATURES)[number];
+
+export type TrackColumn = (typeof TRACK_COLUMNS)[number];

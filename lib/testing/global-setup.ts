@@ -1,2 +1,24 @@
-// Placeholder: replaced by the database set-up for integration tests.
-export default async function setup() {}
+import { startEmbeddedPostgres } from "../db/embedded";
+
+/**
+ * Gives integration tests a PostgreSQL server: the one in DATABASE_URL when set
+ * (tests create and drop their own databases on it), otherwise a throw-away
+ * embedded cluster. Tests read its admin URL from TEST_PG_ADMIN_URL.
+ */
+export default async function setup() {
+  const configured = process.env.DATABASE_URL?.trim();
+  if (configured) {
+    process.env.TEST_PG_ADMIN_URL = configured;
+    return async () => {};
+  }
+  const server = await startEmbeddedPostgres({
+    dataDir: process.env.TEST_EMBEDDED_PG_DIR ?? ".data/postgres-test",
+    port: Number(process.env.TEST_EMBEDDED_PG_PORT ?? 54330),
+    unsafeFast: true,
+  });
+  process.env.TEST_PG_ADMIN_URL = server.adminUrl;
+  return async () => {
+    await server.stop();
+  };
+}
+

