@@ -1,0 +1,197 @@
+import { standardize, type Scaler } from "../clustering/scaler";
+import { readCatalogInfo, TRACK_SELECT, type CatalogInfo } from "../catalog/store";
+import { CLUSTER_FEATURES } from "../catalog/types";
+import type { Db } from "../db/client";
+import { popularityFloors, rankCandidates, type Recommendation } from "./rank";
+import { apportion, centroidOf, clusterShares, type RecTrack } from "./taste";
+
+export interface RecommendationRequest {
+  /** Liked or seed track ids, most recent first (ties between clusters go to the earliest). */
+  trackIds: string[];
+  /** Liked songs whose id may not be in the catalog, matched by normalized title + artist. */
+  byName?: { id: string; matchKey: string }[];
+  limit: number;
+  minPopularity: number;
+  mode: "dominant" | "mix";
+  maxPerArtist: number;
+  allowExplicit: boolean;
+}
+
+export const DEFAULT_REQUEST = {
+  limit: 20,
+  minPopularity: 70,
+  mode: "dominant",
+  maxPerArtist: 2,
+  allowExplicit: true,
+} as const satisfies Omit<RecommendationRequest, "trackIds">;
+
+export interface ClusterSummary {
+  id: number;
+  label: string;
+  size: number;
+  /** Centroid in real units, keyed by feature. */
+  profile: Record<string, number>;
+}
+
+export interface RecommendationResult {
+  features: string[];
+  matched: { byId: number; byName: number; notFound: string[] };
+  dominant: (ClusterSummary & { count: number; share: number }) | null;
+  shares: { clusterId: number; label: string; count: number; share: number }[];
+  /** Mean real-unit features of the user's songs in the dominant cluster. */
+  tasteProfile: Record<string, number> | null;
+  /** Popularity floor actually used; lower than asked when too few songs passed. */
+  popularityFloor: number;
+  notice: string | null;
+  recommendations: (Omit<Recommendation, "track"> & { track: Omit<RecTrack, "z" | "matchKey"> })[];
+}
+
+export class CatalogNotSeededError extends Error {
+  constructor() {
+    super("The catalog is empty: run `npm run seed -- <tracks.csv>` first.");
+  }
+}
+
+type TrackRow = { [K in keyof typeof TRACK_SELECT]: unknown } & Record<string, unknown>;
+
+function toRecTrack(row: TrackRow, scaler: Scaler): RecTrack {
+  return {
+    id: row.id as string,
+    name: row.name as string,
+    artists: row.artists as string[],
+    primaryArtist: row.primaryArtist as string,
+    releaseYear: row.releaseYear as number,
+    popularity: row.popularity as number,
+    explicit: row.explicit as boolean,
+    clusterId: row.clusterId as number,
+    matchKey: row.matchKey as string,
+    z: standardize(CLUSTER_FEATURES.map((f) => row[f] as number), scaler),
+  };
+}
+
+function profileOf(values: number[]): Record<string, number> {
+  return Object.fromEntries(CLUSTER_FEATURES.map((f, d) => [f, values[d]]));
+}
+
+/**
+ * The recommendation pipeline shared by the web page, the HTTP API and the
+ * CLI: match the liked songs to the catalog, find the dominant cluster (or the
+ * mix), and rank that cluster's songs by closeness to the user's taste.
+ */
+export async function recommend(db: Db, request: RecommendationRequest, catalog?: CatalogInfo): Promise<RecommendationResult> {
+  const info = catalog ?? (await readCatalogInfo(db));
+  if (!info) throw new CatalogNotSeededError();
+  const scaler = { means: info.model.scalerMeans, stds: info.model.scalerStds };
+  const clusterById = new Map(info.clusters.map((c) => [c.id, c]));
+
+  const liked = await matchLikedTracks(db, request, scaler);
+  const shares = clusterShares(liked.tracks.map((t) => t.clusterId));
+  const result: RecommendationResult = {
+    features: [...CLUSTER_FEATURES],
+    matched: liked.matched,
+    dominant: null,
+    shares: shares.map((s) => ({ ...s, label: clusterById.get(s.clusterId)?.label ?? `cluster ${s.clusterId}` })),
+    tasteProfile: null,
+    popularityFloor: request.minPopularity,
+    notice: null,
+    recommendations: [],
+  };
+  if (shares.length === 0) return result;
+
+  const top = shares[0];
+  const topCluster = clusterById.get(top.clusterId)!;
+  result.dominant = {
+    id: topCluster.id, label: topCluster.label, size: topCluster.size,
+    profile: profileOf(topCluster.centroid), count: top.count, share: top.share,
+  };
+  const likedInTop = liked.tracks.filter((t) => t.clusterId === top.clusterId);
+  result.tasteProfile = profileOf(
+    centroidOf(likedInTop.map((t) => t.z)).map((z, d) => z * scaler.stds[d] + scaler.means[d]),
+  );
+
+  // "dominant": every slot from the top cluster; "mix": slots in proportion to the shares.
+  const slotsPerShare = apportion(shares.map((s) => s.share), request.limit);
+  const plan = request.mode === "mix"
+    ? shares.map((s, i) => ({ clusterId: s.clusterId, slots: slotsPerShare[i] })).filter((p) => p.slots > 0)
+    : [{ clusterId: top.clusterId, slots: request.limit }];
+
+  const alreadyPicked = new Set<string>();
+  let floorUsed = request.minPopularity;
+  for (const { clusterId, slots } of plan) {
+    const likedHere = liked.tracks.filter((t) => t.clusterId === clusterId);
+    for (const floor of popularityFloors(request.minPopularity)) {
+      const candidates = await topTracksInCluster(db, clusterId, floor, scaler, slots);
+      const ranked = rankCandidates(candidates, likedHere, {
+        limit: slots,
+        maxPerArtist: request.maxPerArtist,
+        allowExplicit: request.allowExplicit,
+        excludeIds: liked.ids,
+        excludeSongs: new Set([...liked.matchKeys, ...alreadyPicked]),
+      });
+      if (ranked.length >= slots || floor === 0) {
+        floorUsed = Math.min(floorUsed, floor);
+        for (const r of ranked) {
+          alreadyPicked.add(r.track.matchKey);
+          const { z: _z, matchKey: _m, ...track } = r.track;
+          result.recommendations.push({ ...r, track });
+        }
+        break;
+      }
+    }
+  }
+  result.popularityFloor = floorUsed;
+  if (floorUsed < request.minPopularity) {
+    result.notice = `Too few songs in this cluster have popularity ≥ ${request.minPopularity}; showing songs with popularity ≥ ${floorUsed}.`;
+  }
+  return result;
+}
+
+/** Candidates are the most popular songs of a cluster above a floor; ranking then reorders them by taste. */
+const CANDIDATE_POOL = 1_500;
+
+async function topTracksInCluster(db: Db, clusterId: number, floor: number, scaler: Scaler, slots: number): Promise<RecTrack[]> {
+  const rows = await db.track.findMany({
+    where: { clusterId, popularity: { gte: floor } },
+    orderBy: [{ popularity: "desc" }, { id: "asc" }],
+    take: Math.max(CANDIDATE_POOL, slots * 20),
+    select: TRACK_SELECT,
+  });
+  return rows.map((row) => toRecTrack(row, scaler));
+}
+
+async function matchLikedTracks(db: Db, request: RecommendationRequest, scaler: Scaler) {
+  const ids = [...new Set(request.trackIds)];
+  const rows = ids.length
+    ? await db.track.findMany({ where: { id: { in: ids } }, select: TRACK_SELECT })
+    : [];
+  const byId = new Map(rows.map((r) => [r.id, toRecTrack(r, scaler)]));
+  const notFoundIds = ids.filter((id) => !byId.has(id));
+
+  // Songs whose id is not in the catalog may still be there under another id (remasters, re-releases).
+  const nameQueries = (request.byName ?? []).filter((s) => notFoundIds.includes(s.id));
+  const nameRows = nameQueries.length
+    ? await db.track.findMany({
+        where: { matchKey: { in: [...new Set(nameQueries.map((s) => s.matchKey))] } },
+        orderBy: [{ popularity: "desc" }, { id: "asc" }],
+        select: TRACK_SELECT,
+      })
+    : [];
+  const byMatchKey = new Map<string, RecTrack>();
+  for (const row of nameRows) if (!byMatchKey.has(row.matchKey)) byMatchKey.set(row.matchKey, toRecTrack(row, scaler));
+  const matchedByName = new Map(
+    nameQueries.flatMap((s) => (byMatchKey.has(s.matchKey) ? [[s.id, byMatchKey.get(s.matchKey)!] as const] : [])),
+  );
+
+  // Keep the caller's order (most recent first): it decides ties between clusters.
+  const tracks = ids.flatMap((id) => byId.get(id) ?? matchedByName.get(id) ?? []);
+  return {
+    tracks,
+    ids: new Set(tracks.map((t) => t.id).concat(ids)),
+    matchKeys: new Set(tracks.map((t) => t.matchKey)),
+    matched: {
+      byId: byId.size,
+      byName: matchedByName.size,
+      notFound: notFoundIds.filter((id) => !matchedByName.has(id)),
+    },
+  };
+}
