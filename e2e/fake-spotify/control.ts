@@ -48,8 +48,6 @@ const savedTrackPatchSchema = z
   })
   .partial();
 
-const PLAYLIST_ITEMS_CONTROL = /^\/__control\/fail-playlist-items-after$/;
-
 export const controlRoutes: Route[] = [
   {
     method: "POST",
@@ -80,7 +78,7 @@ export const controlRoutes: Route[] = [
   },
   {
     method: "POST",
-    pattern: PLAYLIST_ITEMS_CONTROL,
+    pattern: /^\/__control\/fail-playlist-items-after$/,
     handle(ctx) {
       const { count, status } = body(ctx, z.object({ count: z.number().int().min(0), status: z.number().int().min(400).max(599).default(500) }));
       ctx.state.faults.armPlaylistItemsFailure(count, status);

@@ -80,8 +80,10 @@ export async function startFakeSpotify(options: FakeSpotifyOptions = {}): Promis
     if (fault?.kind === "timeout") {
       // Never answer; the socket is destroyed later (or by close()).
       if (ctx.log) ctx.log.fault = fault.reason;
-      hungSockets.add(ctx.req.socket);
-      setTimeout(() => ctx.req.socket.destroy(), state.options.timeoutHangMs).unref();
+      const socket = ctx.req.socket;
+      hungSockets.add(socket);
+      socket.once("close", () => hungSockets.delete(socket));
+      setTimeout(() => socket.destroy(), state.options.timeoutHangMs).unref();
       return;
     }
     if (fault) {

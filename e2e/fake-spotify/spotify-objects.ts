@@ -53,9 +53,9 @@ function renderAlbum(track: LibraryTrack, ctx: RenderContext) {
   };
 }
 
-/** Spotify's local-file URI: spotify:local:artist:album:title:seconds, "+" for spaces. */
+/** Spotify's local-file URI: spotify:local:artist:album:title:seconds, form-encoded ("+" for spaces). */
 function localFileUri(track: LibraryTrack): string {
-  const part = (text: string) => encodeURIComponent(text).replaceAll("%20", "+");
+  const part = (text: string) => new URLSearchParams({ v: text }).toString().slice(2);
   return `spotify:local:${part(track.artists[0] ?? "")}:${part(track.albumName ?? "")}:${part(track.name)}:${Math.round(track.durationMs / 1000)}`;
 }
 

@@ -41,48 +41,52 @@ function countLineFeeds(text: string): number {
  * Splits RFC 4180 CSV (comma-separated, `""` escapes a quote inside a quoted field, quoted fields may
  * hold newlines, LF or CRLF row ends) fed in arbitrary chunks. Lenient like Python's csv module: a
  * quote inside an unquoted field is kept as text, and text after a closing quote is appended to the field.
- * A blank line is the record `[""]`.
+ * A blank line is the record `[""]`. Records are cut one at a time on demand, so each dies young.
  */
 export class CsvRecordSplitter {
-  private unfinished = "";
+  private text = "";
+  private start = 0;
+  private nextQuote = -1;
   private nextLine = 1;
+  private ended = false;
 
-  /** Adds a chunk of text; returns the records it completes. */
-  feed(chunk: string): CsvRecord[] {
-    return this.split(this.unfinished + chunk, false);
+  /** Adds a chunk of text. */
+  feed(chunk: string): void {
+    this.text = this.text.slice(this.start) + chunk;
+    this.start = 0;
+    this.nextQuote = this.text.indexOf(QUOTE);
   }
 
-  /** Ends the input; returns the last record if the text does not end with a newline. */
-  finish(): CsvRecord[] {
-    return this.split(this.unfinished, true);
+  /** Marks the end of the input, so a last record without a trailing newline is complete. */
+  end(): void {
+    this.ended = true;
   }
 
-  private split(text: string, final: boolean): CsvRecord[] {
-    const records: CsvRecord[] = [];
-    let start = 0;
-    let nextQuote = text.indexOf(QUOTE);
-    while (start < text.length) {
-      if (nextQuote !== -1 && nextQuote < start) nextQuote = text.indexOf(QUOTE, start);
-      const lineEnd = text.indexOf("\n", start);
-      if (nextQuote === -1 || (lineEnd !== -1 && lineEnd < nextQuote)) {
-        if (lineEnd === -1 && !final) break;
-        const end = lineEnd === -1 ? text.length : lineEnd;
-        records.push({ fields: withoutTrailingCarriageReturn(text.slice(start, end)).split(","), line: this.nextLine });
-        this.nextLine++;
-        start = end + 1;
-        continue;
-      }
-      const quoted = this.scanRecord(text, start, final);
-      if (quoted === undefined) break;
-      records.push({ fields: quoted.fields, line: this.nextLine });
-      this.nextLine += 1 + quoted.lineFeeds;
-      start = quoted.next;
+  /** The next complete record, or undefined when more text is needed (or, after end(), none is left). */
+  next(): CsvRecord | undefined {
+    const { text, start } = this;
+    if (start >= text.length) return undefined;
+    if (this.nextQuote !== -1 && this.nextQuote < start) this.nextQuote = text.indexOf(QUOTE, start);
+    const lineEnd = text.indexOf("\n", start);
+    if (this.nextQuote === -1 || (lineEnd !== -1 && lineEnd < this.nextQuote)) {
+      if (lineEnd === -1 && !this.ended) return this.needMoreText();
+      const end = lineEnd === -1 ? text.length : lineEnd;
+      this.start = end + 1;
+      return { fields: withoutTrailingCarriageReturn(text.slice(start, end)).split(","), line: this.nextLine++ };
     }
-    this.unfinished = start < text.length ? text.slice(start) : "";
-    if (this.unfinished.length > MAX_RECORD_CHARS) {
+    const quoted = this.scanRecord(text, start, this.ended);
+    if (quoted === undefined) return this.needMoreText();
+    const line = this.nextLine;
+    this.nextLine += 1 + quoted.lineFeeds;
+    this.start = quoted.next;
+    return { fields: quoted.fields, line };
+  }
+
+  private needMoreText(): undefined {
+    if (this.text.length - this.start > MAX_RECORD_CHARS) {
       throw new CsvSyntaxError(this.nextLine, `record longer than ${MAX_RECORD_CHARS} characters (unclosed quote?)`);
     }
-    return records;
+    return undefined;
   }
 
   /** Scans a record that contains a quote; undefined when `text` ends before the record does. */
@@ -94,6 +98,7 @@ export class CsvRecordSplitter {
     const fields: string[] = [];
     let lineFeeds = 0;
     let position = start;
+    let lineEnd = text.indexOf("\n", position);
     for (;;) {
       let value = "";
       if (text.charCodeAt(position) === QUOTE_CODE) {
@@ -114,9 +119,9 @@ export class CsvRecordSplitter {
           cursor = close + 2;
         }
         lineFeeds += countLineFeeds(value);
+        if (lineEnd !== -1 && lineEnd < position) lineEnd = text.indexOf("\n", position);
       }
       const comma = text.indexOf(",", position);
-      const lineEnd = text.indexOf("\n", position);
       if (comma !== -1 && (lineEnd === -1 || comma < lineEnd)) {
         fields.push(value + text.slice(position, comma));
         position = comma + 1;

@@ -181,8 +181,11 @@ function artistIds(text: string, artistCount: number): string[] {
   return ids;
 }
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+  const leapYear = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return month === 2 && leapYear ? 29 : DAYS_IN_MONTH[month - 1];
 }
 
 function releaseYear(text: string): number {

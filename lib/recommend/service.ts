@@ -168,7 +168,8 @@ async function matchLikedTracks(db: Db, request: RecommendationRequest, scaler: 
   const notFoundIds = ids.filter((id) => !byId.has(id));
 
   // Songs whose id is not in the catalog may still be there under another id (remasters, re-releases).
-  const nameQueries = (request.byName ?? []).filter((s) => notFoundIds.includes(s.id));
+  const notFound = new Set(notFoundIds);
+  const nameQueries = (request.byName ?? []).filter((s) => notFound.has(s.id));
   const nameRows = nameQueries.length
     ? await db.track.findMany({
         where: { matchKey: { in: [...new Set(nameQueries.map((s) => s.matchKey))] } },

@@ -1,0 +1,42 @@
+import { NextResponse } from "next/server";
+import { getDb } from "@/lib/db/server";
+import { describeIssues, recommendationRequestSchema } from "@/lib/recommend/request";
+import { CatalogNotSeededError, recommend } from "@/lib/recommend/service";
+
+export const dynamic = "force-dynamic";
+
+/** Refuse bodies larger than any valid request (1,000 ids) could be. */
+const MAX_BODY_BYTES = 64 * 1024;
+
+function problem(status: number, error: string) {
+  return NextResponse.json({ error }, { status });
+}
+
+/** POST /api/recommendations {"trackIds": [...], "limit"?, "minPopularity"?, "mode"?, ...} */
+export async function POST(request: Request) {
+  if (!request.headers.get("content-type")?.toLowerCase().startsWith("application/json")) {
+    return problem(415, "Send a JSON body with Content-Type: application/json.");
+  }
+  const declared = Number(request.headers.get("content-length") ?? 0);
+  if (declared > MAX_BODY_BYTES) return problem(413, `The body is larger than ${MAX_BODY_BYTES} bytes.`);
+  const text = await request.text();
+  if (Buffer.byteLength(text) > MAX_BODY_BYTES) return problem(413, `The body is larger than ${MAX_BODY_BYTES} bytes.`);
+
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return problem(400, "The body is not valid JSON.");
+  }
+  const parsed = recommendationRequestSchema.safeParse(body);
+  if (!parsed.success) return problem(400, describeIssues(parsed.error));
+
+  try {
+    const result = await recommend(await getDb(), parsed.data);
+    return NextResponse.json(result);
+  } catch (error) {
+    if (error instanceof CatalogNotSeededError) return problem(503, error.message);
+    console.error("POST /api/recommendations failed:", error instanceof Error ? error.message : error);
+    return problem(503, "The recommendation service is unavailable right now; try again shortly.");
+  }
+}

@@ -1,0 +1,181 @@
+import Link from "next/link";
+import { redirect } from "next/navigation";
+import { ProfileChart } from "@/app/components/ProfileChart";
+import { SignOutButton } from "@/app/components/SignOutButton";
+import { TasteMix } from "@/app/components/TasteMix";
+import { currentUser } from "@/lib/auth/session";
+import { getDb } from "@/lib/db/server";
+import { pageControlsSchema, recommendationsForUser, type PageControls, type UserRecommendations } from "@/lib/recommend/for-user";
+import { isNotAllowlisted, SpotifyApiError } from "@/lib/spotify/client";
+import { SpotifyUnavailableError } from "@/lib/spotify/http";
+import { SignInRequiredError } from "@/lib/spotify/tokens";
+import { ExportButton } from "./ExportButton";
+
+export const dynamic = "force-dynamic";
+
+type Search = Record<string, string | string[] | undefined>;
+
+export default async function RecommendationsPage({ searchParams }: { searchParams: Promise<Search> }) {
+  const user = await currentUser();
+  if (!user) redirect("/signin");
+  const controls = pageControlsSchema.parse(await searchParams);
+
+  let view: UserRecommendations | { kind: "spotify-unavailable" };
+  try {
+    view = await recommendationsForUser(await getDb(), user.id, controls);
+  } catch (error) {
+    if (error instanceof SignInRequiredError) redirect("/auth/expired");
+    if (isNotAllowlisted(error)) redirect("/signin?error=NotAllowlisted");
+    if (!(error instanceof SpotifyUnavailableError || error instanceof SpotifyApiError)) throw error;
+    view = { kind: "spotify-unavailable" };
+  }
+
+  return (
+    <main className="mx-auto max-w-5xl px-6 py-8">
+      <header className="mb-8 flex items-center justify-between gap-4">
+        <Link href="/" className="text-2xl font-bold tracking-tight">Taste Clusters</Link>
+        <div className="flex items-center gap-3 text-sm text-zinc-400">
+          <span data-testid="user-name">{user.name}</span>
+          <SignOutButton />
+        </div>
+      </header>
+      <Body view={view} controls={controls} />
+    </main>
+  );
+}
+
+function EmptyState({ title, children }: { title: string; children: React.ReactNode }) {
+  return (
+    <section className="rounded-xl border border-zinc-800 bg-zinc-900/60 p-8" data-testid="empty-state">
+      <h1 className="text-2xl font-semibold">{title}</h1>
+      <div className="mt-3 text-zinc-300">{children}</div>
+    </section>
+  );
+}
+
+function Body({ view, controls }: { view: UserRecommendations | { kind: "spotify-unavailable" }; controls: PageControls }) {
+  switch (view.kind) {
+    case "spotify-unavailable":
+      return (
+        <EmptyState title="Spotify is not answering right now">
+          Spotify kept refusing or timing out while we read your liked songs. Nothing is lost: reload the page in a
+          minute and we will continue from what we already have.
+        </EmptyState>
+      );
+    case "catalog-empty":
+      return (
+        <EmptyState title="The song catalog is not ready yet">
+          No catalog has been loaded into the database. Run <code className="rounded bg-zinc-800 px-1">npm run seed -- prisma/sample/tracks.csv</code>{" "}
+          (or the full Kaggle file), then reload.
+        </EmptyState>
+      );
+    case "no-liked-songs":
+      return (
+        <EmptyState title="You have no liked songs yet">
+          We recommend from the songs you have liked on Spotify. Like a few songs (the heart button), then reload this page.
+          {view.sync.skippedLocal > 0 && ` (${view.sync.skippedLocal} local files were skipped: they have no Spotify id.)`}
+        </EmptyState>
+      );
+    case "none-in-catalog":
+      return (
+        <EmptyState title="None of your liked songs is in our catalog">
+          We read {view.sync.stored} liked songs, but none of them is in the catalog we cluster (the Kaggle dataset
+          covers songs released up to 2020), so we cannot tell which cluster is yours.
+        </EmptyState>
+      );
+    case "ready":
+      return <Ready view={view} controls={controls} />;
+  }
+}
+
+function Ready({ view, controls }: { view: Extract<UserRecommendations, { kind: "ready" }>; controls: PageControls }) {
+  const { result, sync } = view;
+  const dominant = result.dominant!;
+  const matched = result.matched.byId + result.matched.byName;
+  const trackIds = result.recommendations.map((r) => r.track.id);
+  return (
+    <div className="space-y-10">
+      <section>
+        <p className="text-sm text-zinc-400" data-testid="match-summary">
+          {matched} of your {sync.stored} liked songs are in the catalog ({result.matched.byId} by id,{" "}
+          {result.matched.byName} by title and artist); {result.matched.notFound.length} are not
+          {sync.skippedLocal > 0 && `; ${sync.skippedLocal} local files skipped`}.
+        </p>
+        <h1 className="mt-2 text-3xl font-bold">
+          Your cluster: <span className="text-brand" data-testid="dominant-label">{dominant.label}</span>
+        </h1>
+        <p className="mt-1 text-zinc-400">
+          {dominant.count} of your {matched} matched songs ({Math.round(dominant.share * 100)}%) fall in this cluster of{" "}
+          {dominant.size.toLocaleString("en-US")} songs.
+        </p>
+      </section>
+
+      <section className="grid gap-8 md:grid-cols-2">
+        <div className="rounded-xl border border-zinc-800 bg-zinc-900/60 p-6">
+          <h2 className="mb-4 font-semibold">How it sounds</h2>
+          <ProfileChart features={result.features} cluster={dominant.profile} user={result.tasteProfile!} />
+        </div>
+        <div className="rounded-xl border border-zinc-800 bg-zinc-900/60 p-6">
+          <h2 className="mb-4 font-semibold">Your taste mix</h2>
+          <TasteMix shares={result.shares} />
+        </div>
+      </section>
+
+      <section className="space-y-4">
+        <form method="get" className="flex flex-wrap items-end gap-4 rounded-xl border border-zinc-800 bg-zinc-900/60 p-4 text-sm">
+          <label className="flex flex-col gap-1">
+            Minimum popularity
+            <input name="minPopularity" type="number" min={0} max={100} defaultValue={controls.minPopularity}
+              className="w-28 rounded bg-zinc-800 px-2 py-1" />
+          </label>
+          <label className="flex flex-col gap-1">
+            How many
+            <select name="limit" defaultValue={controls.limit} className="rounded bg-zinc-800 px-2 py-1">
+              {[10, 20, 30, 50].map((n) => <option key={n} value={n}>{n}</option>)}
+            </select>
+          </label>
+          <label className="flex flex-col gap-1">
+            From
+            <select name="mode" defaultValue={controls.mode} className="rounded bg-zinc-800 px-2 py-1">
+              <option value="dominant">your dominant cluster</option>
+              <option value="mix">your taste mix</option>
+            </select>
+          </label>
+          <label className="flex flex-col gap-1">
+            Explicit songs
+            <select name="explicit" defaultValue={controls.explicit} className="rounded bg-zinc-800 px-2 py-1">
+              <option value="1">allowed</option>
+              <option value="0">hidden</option>
+            </select>
+          </label>
+          <button type="submit" className="rounded-full border border-zinc-600 px-4 py-1.5 hover:border-zinc-300">Update</button>
+        </form>
+
+        {result.notice && <p className="text-sm text-amber-300" role="status">{result.notice}</p>}
+
+        <ol className="divide-y divide-zinc-800 rounded-xl border border-zinc-800" data-testid="recommendations">
+          {result.recommendations.map(({ track, becauseOf }, i) => (
+            <li key={track.id} className="flex items-center gap-4 px-4 py-3" data-track-id={track.id}>
+              <span className="w-6 text-right tabular-nums text-zinc-500">{i + 1}</span>
+              <div className="min-w-0 flex-1">
+                <a href={`https://open.spotify.com/track/${track.id}`} target="_blank" rel="noreferrer"
+                  className="font-medium hover:text-brand hover:underline">{track.name}</a>
+                <p className="truncate text-sm text-zinc-400">
+                  {track.artists.join(", ")} · {track.releaseYear}
+                  {becauseOf && <span className="text-zinc-500"> · close to “{becauseOf.name}”</span>}
+                </p>
+              </div>
+              <span className="text-sm tabular-nums text-zinc-400" title="Spotify popularity (0–100)">
+                popularity <span data-testid="popularity">{track.popularity}</span>
+              </span>
+            </li>
+          ))}
+        </ol>
+        {result.recommendations.length === 0 && (
+          <p className="text-zinc-400">No song in this cluster passes these filters. Lower the minimum popularity or allow explicit songs.</p>
+        )}
+        <ExportButton name={`Taste Clusters: ${dominant.label}`} trackIds={trackIds} />
+      </section>
+    </div>
+  );
+}

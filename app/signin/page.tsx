@@ -1,0 +1,35 @@
+import { SignInButton } from "@/app/components/SignInButton";
+
+const MESSAGES: Record<string, { title: string; body: string }> = {
+  NotAllowlisted: {
+    title: "Spotify did not let this account in",
+    body:
+      "This app runs in Spotify's Development Mode, where only up to five Spotify accounts that the app's owner has " +
+      "added in the Spotify Developer Dashboard can sign in. Ask the owner to add your account (User Management), then try again.",
+  },
+  SessionExpired: {
+    title: "Please sign in again",
+    body: "Your Spotify sign-in has expired or was revoked, so we signed you out. Sign in again to continue.",
+  },
+  AccessDenied: { title: "Sign-in cancelled", body: "You did not give the app access to your Spotify account." },
+  OAuthCallback: { title: "Sign-in did not complete", body: "Spotify's answer could not be used. Please try again." },
+};
+
+export default async function SignIn({ searchParams }: { searchParams: Promise<{ error?: string }> }) {
+  const { error } = await searchParams;
+  const message = error ? (MESSAGES[error] ?? { title: "Sign-in did not complete", body: "Please try again." }) : null;
+  return (
+    <main className="mx-auto flex min-h-screen max-w-xl flex-col justify-center gap-6 px-6">
+      <h1 className="text-3xl font-bold">Sign in</h1>
+      {message && (
+        <div role="alert" className="rounded-lg border border-amber-600/60 bg-amber-950/40 p-4">
+          <p className="font-semibold text-amber-200">{message.title}</p>
+          <p className="mt-1 text-amber-100/80">{message.body}</p>
+        </div>
+      )}
+      <div>
+        <SignInButton />
+      </div>
+    </main>
+  );
+}

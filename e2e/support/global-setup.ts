@@ -1,0 +1,41 @@
+import { randomBytes } from "node:crypto";
+import { databaseUrl, dropDatabase, ensureDatabase } from "../../lib/db/database";
+import { startEmbeddedPostgres } from "../../lib/db/embedded";
+import { buildIfStale, startStack } from "../../scripts/stack";
+import { APP_PORT } from "../../playwright.config";
+
+export const FAKE_SPOTIFY_PORT = 4110;
+
+/**
+ * Builds the app, then starts a fresh database (on DATABASE_URL's server, or a
+ * throw-away embedded cluster), the fake Spotify and `next start`. Tests reach
+ * the database through E2E_DATABASE_URL and the fake through FAKE_SPOTIFY_URL.
+ */
+export default async function globalSetup() {
+  const log = (line: string) => console.log(`[e2e] ${line}`);
+  buildIfStale(log);
+
+  const configured = process.env.DATABASE_URL?.trim();
+  const server = configured
+    ? null
+    : await startEmbeddedPostgres({ dataDir: ".data/postgres-test", port: 54330, unsafeFast: true });
+  const adminUrl = configured ?? server!.adminUrl;
+  const name = `e2e_${randomBytes(4).toString("hex")}`;
+  await ensureDatabase(adminUrl, name);
+  const url = databaseUrl(adminUrl, name);
+
+  const stack = await startStack({
+    database: { url, close: async () => {} },
+    port: APP_PORT,
+    fakeSpotify: { port: FAKE_SPOTIFY_PORT },
+    log,
+  });
+  process.env.E2E_DATABASE_URL = url;
+  process.env.FAKE_SPOTIFY_URL = stack.fake!.url;
+
+  return async () => {
+    await stack.stop();
+    await dropDatabase(adminUrl, name);
+    await server?.stop();
+  };
+}

@@ -1,0 +1,134 @@
+import { createHash } from "node:crypto";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+import { afterAll, describe, expect, it } from "vitest";
+import type { RowResult } from "./parse";
+import { CatalogFileError, readCatalog, type CatalogFileSummary, type ReadCatalogOptions } from "./read";
+import { TRACK_COLUMNS } from "./types";
+
+const HEADER = TRACK_COLUMNS.join(",");
+const FEATURES = "0.645,0.445,0,-13.338,1,0.451,0.674,0.744,0.151,0.127,104.851,3";
+const ARTIST_ID = "45tIt06XoI0Iio4LBEVpls";
+
+/** A valid tracks.csv line; `name` is written as given, so it may carry CSV quoting. */
+function trackLine(id: string, name = "Carve"): string {
+  return `${id},${name},6,126903,0,['Uli'],['${ARTIST_ID}'],1922-02-22,${FEATURES}`;
+}
+
+const ID_A = "35iwgR4jXetI318WEWsa1Q";
+const ID_B = "021ht4sdgPcrDgSk7JTbKY";
+const ID_C = "07A5yehtSnoedViJAZkNnc";
+
+const directory = mkdtempSync(join(tmpdir(), "catalog-read-"));
+afterAll(() => rmSync(directory, { recursive: true, force: true }));
+let fileCount = 0;
+
+function writeCatalog(content: string | Buffer, extension = ".csv"): string {
+  const path = join(directory, `tracks-${++fileCount}${extension}`);
+  writeFileSync(path, content);
+  return path;
+}
+
+async function readAll(path: string, options?: ReadCatalogOptions) {
+  const rows: RowResult[] = [];
+  const reader = readCatalog(path, options);
+  let step = await reader.next();
+  for (; !step.done; step = await reader.next()) rows.push(step.value);
+  return { rows, summary: step.value satisfies CatalogFileSummary };
+}
+
+const describeRow = (row: RowResult) => (row.ok ? `${row.line} ok ${row.track.name}` : `${row.line} ${row.reason}`);
+
+describe("readCatalog", () => {
+  const content = [HEADER, trackLine(ID_A), trackLine(ID_B, "Second"), ""].join("\n");
+
+  it("reads a plain file and returns the sha256 of its bytes", async () => {
+    const path = writeCatalog(content);
+    const { rows, summary } = await readAll(path);
+    expect(rows.map(describeRow)).toEqual(["2 ok Carve", "3 ok Second"]);
+    expect(rows[0].ok && rows[0].track.artists).toEqual(["Uli"]);
+    expect(summary).toEqual({
+      sha256: createHash("sha256").update(content).digest("hex"),
+      bytes: Buffer.byteLength(content),
+    });
+  });
+
+  it("reads a gzipped file and hashes the compressed bytes", async () => {
+    const compressed = gzipSync(content);
+    const { rows, summary } = await readAll(writeCatalog(compressed, ".csv.gz"));
+    expect(rows.map(describeRow)).toEqual(["2 ok Carve", "3 ok Second"]);
+    expect(summary.sha256).toBe(createHash("sha256").update(compressed).digest("hex"));
+  });
+
+  it("reports progress in stored bytes", async () => {
+    const path = writeCatalog(content);
+    const progress: [number, number][] = [];
+    await readAll(path, { onProgress: (bytesRead, totalBytes) => progress.push([bytesRead, totalBytes]) });
+    expect(progress.at(-1)).toEqual([Buffer.byteLength(content), Buffer.byteLength(content)]);
+  });
+
+  it("handles CRLF, a BOM, blank lines, reordered and extra columns", async () => {
+    const columns = ["extra", ...TRACK_COLUMNS].reverse();
+    const reordered = (line: string) => ["x", ...line.split(",")].reverse().join(",");
+    const text = `\uFEFF${columns.join(",")}\r\n\r\n${reordered(trackLine(ID_A))}\r\n${reordered(trackLine(ID_B, "Second"))}`;
+    const { rows } = await readAll(writeCatalog(text));
+    expect(rows.map(describeRow)).toEqual(["3 ok Carve", "4 ok Second"]);
+  });
+
+  it("gives the line a row starts on after a quoted newline", async () => {
+    const text = [HEADER, trackLine(ID_A, '"Two\nLines, ""quoted"""'), trackLine(ID_B), trackLine("bad")].join("\n");
+    const { rows } = await readAll(writeCatalog(text));
+    expect(rows.map(describeRow)).toEqual([
+      '2 ok Two\nLines, "quoted"',
+      "4 ok Carve",
+      '5 id: "bad" is not a 22-character base62 id',
+    ]);
+  });
+
+  it("rejects rows with the wrong number of columns and goes on", async () => {
+    const text = [HEADER, `${trackLine(ID_A)},extra`, trackLine(ID_B).replace("Carve,", ""), trackLine(ID_C)].join("\n");
+    const { rows } = await readAll(writeCatalog(text));
+    expect(rows.map(describeRow)).toEqual([
+      "2 expected 20 columns, found 21",
+      "3 expected 20 columns, found 19",
+      "4 ok Carve",
+    ]);
+  });
+
+  it("rejects a repeated id, naming the line of the first", async () => {
+    const text = [HEADER, trackLine(ID_A), trackLine(ID_B), trackLine(ID_A, "Again")].join("\n");
+    const { rows } = await readAll(writeCatalog(text));
+    expect(rows.map(describeRow)).toEqual(["2 ok Carve", "3 ok Carve", "4 id: duplicate of line 2"]);
+    expect(rows[2]).toMatchObject({ ok: false, field: "id" });
+  });
+
+  it("accepts a header with no rows", async () => {
+    expect((await readAll(writeCatalog(`${HEADER}\n`))).rows).toEqual([]);
+  });
+
+  it.each([
+    ["an empty file", "", /tracks-\d+\.csv is empty$/],
+    ["a file of blank lines", "\n\r\n\n", /is empty$/],
+    ["a wrong header", "id,name,popularity\n1,2,3\n", /tracks-\d+\.csv lacks required columns: duration_ms, explicit, .*time_signature$/],
+    ["an unclosed quote", `${HEADER}\n${trackLine(ID_A, '"Open')}\n${trackLine(ID_B)}`, /tracks-\d+\.csv: line 2: quoted field is not closed/],
+  ])("throws CatalogFileError for %s", async (_case, text, message) => {
+    const failure = readAll(writeCatalog(text));
+    await expect(failure).rejects.toThrowError(CatalogFileError);
+    await expect(failure).rejects.toThrowError(message);
+  });
+
+  it("throws CatalogFileError for a missing file and for a broken gzip file", async () => {
+    await expect(readAll(join(directory, "missing.csv"))).rejects.toThrowError(/missing\.csv cannot be read/);
+    await expect(readAll(writeCatalog(content, ".csv.gz"))).rejects.toThrowError(CatalogFileError);
+  });
+
+  it("stops reading when the consumer stops early", async () => {
+    const path = writeCatalog(content);
+    for await (const row of readCatalog(path)) {
+      expect(row.ok).toBe(true);
+      break;
+    }
+  });
+});

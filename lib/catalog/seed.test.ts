@@ -1,0 +1,129 @@
+import fs from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createDb, type Db } from "../db/client";
+import { createTestDatabase, type TestDatabase } from "../testing/database";
+import { CatalogFileError } from "./read";
+import { SeedError, seedCatalog } from "./seed";
+import { readCatalogInfo } from "./store";
+
+const SAMPLE = path.resolve("prisma/sample/tracks.csv");
+
+/** Model k, highest cluster id and track count, read in one statement (one snapshot). */
+async function snapshot(db: Db) {
+  const [row] = await db.$queryRaw<{ k: number | null; max_cluster: number | null; tracks: bigint; checksum: string | null }[]>`
+    SELECT (SELECT k FROM catalog_model) AS k, (SELECT dataset_checksum FROM catalog_model) AS checksum,
+           max(cluster_id)::int AS max_cluster, count(*) AS tracks FROM track`;
+  return { k: row.k, maxCluster: row.max_cluster, tracks: Number(row.tracks), checksum: row.checksum };
+}
+
+describe("seeding the catalog", () => {
+  let database: TestDatabase;
+  let db: Db;
+  let work: string;
+
+  beforeAll(async () => {
+    database = await createTestDatabase("seed");
+    db = createDb(database.url);
+    work = await fs.mkdtemp(path.join(os.tmpdir(), "seed-test-"));
+  });
+  afterAll(async () => {
+    await db?.$disconnect();
+    await database?.drop();
+    await fs.rm(work, { recursive: true, force: true });
+  });
+
+  it("loads the bundled sample with clusters, labels and the model", async () => {
+    const summary = await seedCatalog(db, { file: SAMPLE, k: 6 });
+    expect(summary.rowsKept).toBeGreaterThan(1000);
+    expect(summary.rowsKept).toBe(summary.rowsRead - Object.values(summary.rejectedByField).reduce((a, b) => a + b, 0));
+    const info = await readCatalogInfo(db);
+    expect(info?.model).toMatchObject({ k: 6, seed: 42, rowsKept: summary.rowsKept });
+    expect(info?.model.datasetChecksum).toMatch(/^[0-9a-f]{64}$/);
+    expect(info?.clusters).toHaveLength(6);
+    expect(info?.clusters.reduce((a, c) => a + c.size, 0)).toBe(summary.rowsKept);
+    expect(new Set(info?.clusters.map((c) => c.label)).size).toBe(6);
+    // Centroids are stored in real units: tempo in BPM, the rest within 0..1.
+    const tempo = info!.model.features.indexOf("tempo");
+    expect(info!.clusters[0].centroid[tempo]).toBeGreaterThan(40);
+    expect(await snapshot(db)).toMatchObject({ k: 6, maxCluster: 5, tracks: summary.rowsKept });
+  });
+
+  it("gives the same clusters when seeded again with the same k and seed", async () => {
+    const before = await db.track.findMany({ select: { id: true, clusterId: true }, orderBy: { id: "asc" } });
+    await seedCatalog(db, { file: SAMPLE, k: 6 });
+    const after = await db.track.findMany({ select: { id: true, clusterId: true }, orderBy: { id: "asc" } });
+    expect(after).toEqual(before);
+  });
+
+  it("replaces the catalog atomically: a reader sees the old one or the new one, never a mix", async () => {
+    const old = await snapshot(db);
+    const seen: Awaited<ReturnType<typeof snapshot>>[] = [];
+    let seeding = true;
+    const reader = (async () => {
+      const readerDb = createDb(database.url, { max: 1 });
+      while (seeding) seen.push(await snapshot(readerDb));
+      await readerDb.$disconnect();
+    })();
+    await seedCatalog(db, { file: SAMPLE, k: 4 });
+    seeding = false;
+    await reader;
+    const fresh = await snapshot(db);
+    expect(fresh).toMatchObject({ k: 4, maxCluster: 3, tracks: old.tracks });
+    expect(seen.length).toBeGreaterThan(0);
+    for (const s of seen) expect([old, fresh]).toContainEqual(s);
+  });
+
+  it("changes nothing when the file has a wrong header, and names the missing columns", async () => {
+    const before = await snapshot(db);
+    const broken = path.join(work, "wrong-header.csv");
+    await fs.writeFile(broken, "id,title,popularity\n6rqhFgbbKwnb9MLmUQDhG6,Song,50\n");
+    const error = await seedCatalog(db, { file: broken, k: 4 }).catch((e) => e);
+    expect(error).toBeInstanceOf(CatalogFileError);
+    expect(error.message).toContain(broken);
+    expect(error.message).toMatch(/danceability/);
+    expect(error.message).toMatch(/release_date/);
+    expect(await snapshot(db)).toEqual(before);
+  });
+
+  it("changes nothing when no row is valid, and counts rejections by field with line numbers", async () => {
+    const before = await snapshot(db);
+    const header = (await fs.readFile(SAMPLE, "utf8")).split("\n")[0];
+    const bad = path.join(work, "all-bad.csv");
+    await fs.writeFile(bad, `${header}\nnot-an-id,Song\n`);
+    await expect(seedCatalog(db, { file: bad, k: 4 })).rejects.toBeInstanceOf(SeedError);
+    expect(await snapshot(db)).toEqual(before);
+  });
+
+  it("rolls back a write that fails half-way, leaving the old catalog", async () => {
+    const before = await snapshot(db);
+    let batches = 0;
+    const failing = seedCatalog(db, {
+      file: SAMPLE,
+      k: 5,
+      onPhase: (phase) => ({
+        update() {
+          if (phase === "write" && ++batches === 1) throw new Error("simulated crash after the first batch");
+        },
+        finish() {},
+      }),
+    });
+    await expect(failing).rejects.toThrow(/simulated crash/);
+    expect(await snapshot(db)).toEqual(before);
+  });
+
+  it("skips malformed rows and reports the first ones by line and reason", async () => {
+    const lines = (await fs.readFile(SAMPLE, "utf8")).trimEnd().split("\n");
+    const good = lines.slice(0, 200);
+    const badLine = good[5].replace(/,0\.\d+,/, ",1.7,"); // a 0..1 feature out of range
+    const mixed = path.join(work, "mixed.csv");
+    await fs.writeFile(mixed, [...good, badLine.replace(/^[^,]+/, "1234567890123456789012"), "short,row"].join("\n") + "\n");
+    const summary = await seedCatalog(db, { file: mixed, k: 3 });
+    expect(summary.rowsRead).toBe(201);
+    expect(summary.rowsKept).toBe(199);
+    expect(summary.firstRejections.map((r) => r.line)).toEqual([201, 202]);
+    expect(summary.firstRejections[1].reason).toMatch(/columns/);
+    expect(summary.rejectedByField.columns).toBe(1);
+  });
+});

@@ -1,0 +1,48 @@
+import "server-only";
+import { z } from "zod";
+import { readCatalogInfo } from "../catalog/store";
+import type { Db } from "../db/client";
+import { spotifyForUser } from "../spotify/client";
+import { likedSongsFor, syncLibrary, type SyncResult } from "../spotify/library";
+import { DEFAULT_REQUEST, recommend, type RecommendationResult } from "./service";
+
+/** The page's controls, from its query string; anything invalid falls back to the default. */
+export const pageControlsSchema = z.object({
+  minPopularity: z.coerce.number().int().min(0).max(100).catch(DEFAULT_REQUEST.minPopularity),
+  limit: z.coerce.number().int().min(5).max(50).catch(DEFAULT_REQUEST.limit),
+  mode: z.enum(["dominant", "mix"]).catch(DEFAULT_REQUEST.mode),
+  explicit: z.enum(["1", "0"]).catch("1"),
+});
+export type PageControls = z.infer<typeof pageControlsSchema>;
+
+export type UserRecommendations =
+  | { kind: "catalog-empty" }
+  | { kind: "no-liked-songs"; sync: SyncResult }
+  | { kind: "none-in-catalog"; sync: SyncResult; result: RecommendationResult }
+  | { kind: "ready"; sync: SyncResult; result: RecommendationResult };
+
+/**
+ * Everything the recommendations page shows for one user: sync their liked
+ * songs, then recommend from the cached copy. Spotify and sign-in errors
+ * propagate (SignInRequiredError, SpotifyUnavailableError, SpotifyApiError).
+ */
+export async function recommendationsForUser(db: Db, userId: string, controls: PageControls): Promise<UserRecommendations> {
+  const catalog = await readCatalogInfo(db);
+  if (!catalog) return { kind: "catalog-empty" };
+  const sync = await syncLibrary(db, spotifyForUser(db, userId), userId);
+  const liked = await likedSongsFor(db, userId);
+  if (liked.trackIds.length === 0) return { kind: "no-liked-songs", sync };
+  const result = await recommend(
+    db,
+    {
+      ...liked,
+      limit: controls.limit,
+      minPopularity: controls.minPopularity,
+      mode: controls.mode,
+      maxPerArtist: DEFAULT_REQUEST.maxPerArtist,
+      allowExplicit: controls.explicit === "1",
+    },
+    catalog,
+  );
+  return { kind: result.dominant ? "ready" : "none-in-catalog", sync, result };
+}

@@ -1,0 +1,78 @@
+import "server-only";
+import { SpotifyApi, type AccessToken, type IAuthStrategy, type SdkConfiguration } from "@spotify/web-api-ts-sdk";
+import type { Db } from "../db/client";
+import { spotifyConfig } from "./config";
+import { retryingFetch, type RetryPolicy, DEFAULT_RETRY_POLICY } from "./http";
+import { accessTokenFor } from "./tokens";
+
+/** A non-2xx answer of the Web API, with Spotify's own message. */
+export class SpotifyApiError extends Error {
+  override name = "SpotifyApiError";
+  constructor(readonly status: number, message: string) {
+    super(message);
+  }
+}
+
+/** Spotify answers 403 to users not on a Development Mode app's allow-list. */
+export function isNotAllowlisted(error: unknown): boolean {
+  return error instanceof SpotifyApiError && error.status === 403 && /not registered|developer dashboard/i.test(error.message);
+}
+
+/** Hands the SDK the user's stored token, refreshing it as needed. */
+class StoredTokenStrategy implements IAuthStrategy {
+  forceRefresh = false;
+  constructor(private readonly db: Db, private readonly userId: string) {}
+  setConfiguration(_configuration: SdkConfiguration): void {}
+  async getOrCreateAccessToken(): Promise<AccessToken> {
+    const force = this.forceRefresh;
+    this.forceRefresh = false;
+    const token = await accessTokenFor(this.db, this.userId, { force });
+    return { access_token: token, token_type: "Bearer", expires_in: 3600, refresh_token: "" };
+  }
+  async getAccessToken(): Promise<AccessToken | null> {
+    return this.getOrCreateAccessToken();
+  }
+  removeAccessToken(): void {}
+}
+
+export interface UserSpotify {
+  sdk: SpotifyApi;
+  /** Runs `call`; after a 401 (token expired early or revoked) refreshes the token and tries once more. */
+  call<T>(call: (sdk: SpotifyApi) => Promise<T>): Promise<T>;
+}
+
+// SpotifyApi.rootUrl in the SDK (private there): the prefix its requests start with.
+const SDK_ROOT_URL = "https://api.spotify.com/v1/";
+
+/**
+ * The SDK for one user, talking to SPOTIFY_API_URL through the retrying fetch.
+ * The SDK hard-codes https://api.spotify.com/v1/, so its fetch rewrites that prefix.
+ */
+export function spotifyForUser(db: Db, userId: string, policy: RetryPolicy = DEFAULT_RETRY_POLICY): UserSpotify {
+  const { apiUrl } = spotifyConfig();
+  const send = retryingFetch(policy);
+  const auth = new StoredTokenStrategy(db, userId);
+  const sdk = new SpotifyApi(auth, {
+    fetch: (input, init) => send(String(input).replace(SDK_ROOT_URL, `${apiUrl}/`), init),
+    responseValidator: {
+      async validateResponse(response: Response) {
+        if (response.ok) return;
+        const body = (await response.json().catch(() => null)) as { error?: { message?: string } } | null;
+        throw new SpotifyApiError(response.status, body?.error?.message ?? `Spotify answered ${response.status}`);
+      },
+    },
+    errorHandler: { handleErrors: async () => false },
+  });
+  return {
+    sdk,
+    async call(call) {
+      try {
+        return await call(sdk);
+      } catch (error) {
+        if (!(error instanceof SpotifyApiError && error.status === 401)) throw error;
+        auth.forceRefresh = true;
+        return call(sdk);
+      }
+    },
+  };
+}

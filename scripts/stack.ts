@@ -1,0 +1,146 @@
+// The whole app on one machine: database, catalog, (fake) Spotify and the Next
+// server. Used by `npm start` (scripts/start.ts) and the Playwright set-up.
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { readCatalogInfo } from "../lib/catalog/store";
+import { seedCatalog } from "../lib/catalog/seed";
+import { createDb } from "../lib/db/client";
+import type { OpenedDatabase } from "../lib/db/database";
+import { applyMigrations, readMigrations } from "../lib/db/migrate";
+import { startFakeSpotify, type FakeSpotifyServer } from "../e2e/fake-spotify";
+
+export const SAMPLE_CATALOG = path.resolve("prisma/sample/tracks.csv");
+export const SAMPLE_LIBRARY = path.resolve("prisma/sample/demo-user.json");
+
+export interface StackOptions {
+  database: OpenedDatabase;
+  port: number;
+  /** Use a fake Spotify (demo mode and tests) instead of the real one. */
+  fakeSpotify: false | { port: number; librarySize?: number; autoApprove?: boolean };
+  log: (line: string) => void;
+}
+
+export interface Stack {
+  appUrl: string;
+  fake: FakeSpotifyServer | null;
+  stop(): Promise<void>;
+}
+
+/** Builds the app when no build exists or a source file is newer than it. */
+export function buildIfStale(log: (line: string) => void): void {
+  const buildId = path.resolve(".next/BUILD_ID");
+  const builtAt = fs.existsSync(buildId) ? fs.statSync(buildId).mtimeMs : 0;
+  const newest = (dir: string): number =>
+    fs.readdirSync(dir, { withFileTypes: true }).reduce((latest, entry) => {
+      if (entry.name === "generated" || entry.name.startsWith(".")) return latest;
+      const full = path.join(dir, entry.name);
+      return Math.max(latest, entry.isDirectory() ? newest(full) : fs.statSync(full).mtimeMs);
+    }, 0);
+  const sourcesChangedAt = Math.max(newest("app"), newest("lib"), fs.statSync("next.config.mjs").mtimeMs);
+  if (builtAt > sourcesChangedAt) return;
+  log("Building the app (next build)…");
+  const result = spawnSync(process.execPath, [require_("next/dist/bin/next"), "build"], {
+    stdio: "inherit",
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
+  });
+  if (result.status !== 0) throw new Error("next build failed");
+}
+
+function require_(specifier: string): string {
+  return path.resolve("node_modules", specifier);
+}
+
+/** A session secret for demo mode, kept under .data so sessions survive restarts. */
+function demoSecret(): string {
+  const file = path.resolve(".data/demo-secret");
+  if (!fs.existsSync(file)) {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, randomBytes(32).toString("base64url"), { mode: 0o600 });
+  }
+  return fs.readFileSync(file, "utf8").trim();
+}
+
+/** Migrates, seeds the bundled sample when the catalog is empty, starts (fake) Spotify and `next start`. */
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const { database, log } = options;
+  await applyMigrations(database.url, await readMigrations());
+  const db = createDb(database.url, { max: 2 });
+  try {
+    if (!(await readCatalogInfo(db))) {
+      log(`Empty catalog: seeding the bundled sample ${path.relative(process.cwd(), SAMPLE_CATALOG)}…`);
+      const summary = await seedCatalog(db, { file: SAMPLE_CATALOG, k: 8 });
+      log(`Seeded ${summary.rowsKept} tracks in ${summary.k} clusters.`);
+    }
+  } finally {
+    await db.$disconnect();
+  }
+
+  const appUrl = `http://127.0.0.1:${options.port}`;
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATABASE_URL: database.url,
+    NEXTAUTH_URL: appUrl,
+    NEXT_TELEMETRY_DISABLED: "1",
+  };
+  let fake: FakeSpotifyServer | null = null;
+  if (options.fakeSpotify) {
+    fake = await startFakeSpotify({
+      port: options.fakeSpotify.port,
+      libraryPath: SAMPLE_LIBRARY,
+      librarySize: options.fakeSpotify.librarySize,
+    });
+    Object.assign(env, {
+      SPOTIFY_CLIENT_ID: "fake-client-id",
+      SPOTIFY_CLIENT_SECRET: "fake-client-secret",
+      SPOTIFY_ACCOUNTS_URL: fake.accountsUrl,
+      SPOTIFY_API_URL: fake.apiUrl,
+      NEXTAUTH_SECRET: env.NEXTAUTH_SECRET ?? demoSecret(),
+    });
+    log(`Fake Spotify at ${fake.url} (demo mode: no Spotify account needed).`);
+  }
+
+  const next = spawn(process.execPath, [require_("next/dist/bin/next"), "start", "-H", "127.0.0.1", "-p", String(options.port)], {
+    env,
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  await waitForHealth(`${appUrl}/api/health`, next);
+  log(`Taste Clusters is running at ${appUrl}`);
+
+  return {
+    appUrl,
+    fake,
+    async stop() {
+      await stopChild(next);
+      await fake?.close();
+    },
+  };
+}
+
+async function waitForHealth(url: string, child: ChildProcess): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`next start exited with code ${child.exitCode}`);
+    try {
+      const response = await fetch(url);
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 300));
+  }
+  throw new Error(`The app did not answer ${url} within 120 s`);
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const force = setTimeout(() => child.kill("SIGKILL"), 10_000);
+    child.once("exit", () => {
+      clearTimeout(force);
+      resolve();
+    });
+    child.kill("SIGTERM");
+  });
+}
