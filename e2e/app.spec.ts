@@ -78,7 +78,7 @@ test("a 429 storm during library sync still ends with the right page", async ({ 
   await query(`DELETE FROM saved_track WHERE user_id = 'demo'`);
   await query(`UPDATE spotify_user SET library_synced_at = NULL WHERE id = 'demo'`);
   await control("DELETE", "/requests");
-  await control("POST", "/faults", { rate429: 0.5, retryAfterSeconds: 1 });
+  await control("POST", "/faults", { rate429: 0.4, retryAfterSeconds: 1 });
   await page.reload();
   await expect(page.getByTestId("dominant-label")).toHaveText(expected.label);
   const log = await control<{ path: string; status: number }[]>("GET", "/requests");
@@ -107,7 +107,7 @@ test("a revoked refresh token leads to the sign-in page with a message", async (
   await control("POST", "/expire-tokens");
   await page.reload();
   await expect(page).toHaveURL(/\/signin\?error=SessionExpired/);
-  await expect(page.getByRole("alert")).toContainText("sign in again");
+  await expect(page.getByTestId("signin-message")).toContainText("sign in again");
   await page.screenshot({ path: testInfo.outputPath("session-expired.png"), fullPage: true });
   const tokens = await query(`SELECT 1 FROM spotify_token WHERE user_id = 'demo'`);
   expect(tokens).toHaveLength(0);
@@ -116,5 +116,5 @@ test("a revoked refresh token leads to the sign-in page with a message", async (
 test("a user Spotify refuses (not on the Development Mode allow-list) sees why", async ({ page }) => {
   await signIn(page, "unlisted");
   await expect(page).toHaveURL(/error=NotAllowlisted/);
-  await expect(page.getByRole("alert")).toContainText("Development Mode");
+  await expect(page.getByTestId("signin-message")).toContainText("Development Mode");
 });

@@ -32,7 +32,7 @@ export function ProfileChart({
   return (
     <figure className="flex flex-col items-center">
       <svg
-        viewBox={`0 0 ${SIZE} ${SIZE}`}
+        viewBox={`-40 0 ${SIZE + 80} ${SIZE}`}
         className="w-full max-w-sm"
         role="img"
         aria-label="Audio profile of the cluster compared with your liked songs"

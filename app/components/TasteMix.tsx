@@ -13,7 +13,7 @@ export function TasteMix({ shares }: { shares: { clusterId: number; label: strin
           <div key={s.clusterId} style={{ width: `${s.share * 100}%`, background: clusterColor(s.clusterId) }} title={s.label} />
         ))}
       </div>
-      <ul className="mt-3 grid grid-cols-1 gap-1 text-sm text-zinc-300 sm:grid-cols-2">
+      <ul className="mt-4 space-y-2 text-sm text-zinc-300">
         {shares.map((s) => (
           <li key={s.clusterId} className="flex items-center gap-2">
             <span className="inline-block h-3 w-3 rounded-sm" style={{ background: clusterColor(s.clusterId) }} />

@@ -27,6 +27,7 @@ export default async function RecommendationsPage({ searchParams }: { searchPara
     if (error instanceof SignInRequiredError) redirect("/auth/expired");
     if (isNotAllowlisted(error)) redirect("/signin?error=NotAllowlisted");
     if (!(error instanceof SpotifyUnavailableError || error instanceof SpotifyApiError)) throw error;
+    console.error(`Recommendations for a user failed: ${error.name}: ${error.message}`);
     view = { kind: "spotify-unavailable" };
   }
 

@@ -22,7 +22,7 @@ export default async function SignIn({ searchParams }: { searchParams: Promise<{
     <main className="mx-auto flex min-h-screen max-w-xl flex-col justify-center gap-6 px-6">
       <h1 className="text-3xl font-bold">Sign in</h1>
       {message && (
-        <div role="alert" className="rounded-lg border border-amber-600/60 bg-amber-950/40 p-4">
+        <div role="alert" data-testid="signin-message" className="rounded-lg border border-amber-600/60 bg-amber-950/40 p-4">
           <p className="font-semibold text-amber-200">{message.title}</p>
           <p className="mt-1 text-amber-100/80">{message.body}</p>
         </div>

@@ -74,8 +74,10 @@ export async function startFakeSpotify(options: FakeSpotifyOptions = {}): Promis
     }
 
     const isWebApi = path === "/v1" || path.startsWith("/v1/");
-    if (state.faults.settings.latencyMs > 0) await sleep(state.faults.settings.latencyMs);
+    // Judged on arrival: a request already on its way when a 429 was decided (during the
+    // simulated latency) could not have known about it, so it did not ignore Retry-After.
     if (isWebApi && ctx.log && state.faults.isRateLimited(state.nowMs())) ctx.log.retryAfterIgnored = true;
+    if (state.faults.settings.latencyMs > 0) await sleep(state.faults.settings.latencyMs);
     const fault = state.faults.decide({ method: ctx.method, path, isWebApi }, state.nowMs());
     if (fault?.kind === "timeout") {
       // Never answer; the socket is destroyed later (or by close()).

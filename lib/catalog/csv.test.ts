@@ -79,6 +79,27 @@ describe("CsvRecordSplitter", () => {
     for (const chunks of everyChunking(text)) expect(splitChunks(chunks)).toEqual(expected);
   });
 
+  it("gives the same records when fed several chunks before being drained", () => {
+    const text = 'a,"b\nc"\r\nd,e\n"f"\n';
+    const splitter = new CsvRecordSplitter();
+    for (const chunk of [...text]) splitter.feed(chunk);
+    splitter.end();
+    const records: CsvRecord[] = [];
+    drain(splitter, records);
+    expect(records).toEqual(split(text));
+  });
+
+  it("splits a quoted field longer than a chunk, with newlines in it", () => {
+    const long = "line\n".repeat(30_000);
+    const text = `id,notes\n1,"${long}"\n2,x\n`;
+    const chunks = text.match(/[^]{1,10000}/g) ?? [];
+    expect(splitChunks(chunks)).toEqual([
+      { fields: ["id", "notes"], line: 1 },
+      { fields: ["1", long], line: 2 },
+      { fields: ["2", "x"], line: 30_003 },
+    ]);
+  });
+
   it("agrees with csv-parse on any well-formed CSV, in any chunking", () => {
     const field = fc.string({ unit: fc.constantFrom("a", "é", " ", ",", '"', "\n", "\r", "\r\n", "'", "[") });
     const table = fc.array(fc.array(field, { minLength: 1, maxLength: 5 }), { minLength: 1, maxLength: 8 });

@@ -106,7 +106,8 @@ export function parsePythonList(text: string): string[] | null {
     } else if (separator !== CLOSE_BRACKET) {
       return null;
     }
-    return skipSpaces(text, position + 1) === text.length ? items : null;
+    // A copy trimmed to size: an array grown by push() keeps 17 slots, and a catalog keeps two lists per track.
+    return skipSpaces(text, position + 1) === text.length ? items.slice() : null;
   }
 }
 
@@ -136,7 +137,9 @@ function numberInRange(field: TrackColumn, text: string, min: number, max: numbe
     throw new FieldRejection(field, text === "" ? `${field}: is empty` : `${field}: ${shown(text)} is not a number`);
   }
   const value = Number(text);
-  if (!(value >= min && value <= max)) throw new FieldRejection(field, `${field}: ${text} is out of range [${min}, ${max}]`);
+  if (!(value >= min && value <= max)) {
+    throw new FieldRejection(field, `${field}: ${text} is out of range [${min}, ${max}]`);
+  }
   return value;
 }
 
@@ -147,7 +150,9 @@ function integerInRange(field: TrackColumn, text: string, min: number, max: numb
 }
 
 function spotifyId(field: TrackColumn, text: string): string {
-  if (!SPOTIFY_ID.test(text)) throw new FieldRejection(field, `${field}: ${shown(text)} is not a 22-character base62 id`);
+  if (!SPOTIFY_ID.test(text)) {
+    throw new FieldRejection(field, `${field}: ${shown(text)} is not a 22-character base62 id`);
+  }
   return text;
 }
 
@@ -264,7 +269,8 @@ const BARE_FEATURING = /\s(?:feat\.?|ft\.|featuring)\s.*$/;
 const FEATURING_TAG = /^(?:feat\.?|ft\.?|featuring|with)\s/;
 const REMASTER_TAG = /\bremaster(?:ed)?\b/;
 const LIVE_TAG = /^live\b/;
-const VERSION_WORD_TAG = /\b(?:version|edit|mix|mono|stereo|demo|bonus track|deluxe|edition|re-?recorded|take|session|unplugged)$/;
+const VERSION_WORD_TAG =
+  /\b(?:version|edit|mix|mono|stereo|demo|bonus track|deluxe|edition|re-?recorded|take|session|unplugged)$/;
 
 function isVersionTag(text: string): boolean {
   const tag = text.trim();

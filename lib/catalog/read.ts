@@ -3,7 +3,6 @@ import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import { Transform, pipeline, type Readable } from "node:stream";
-import { StringDecoder } from "node:string_decoder";
 import { createGunzip } from "node:zlib";
 import { CsvRecordSplitter, CsvSyntaxError, type CsvRecord } from "./csv";
 import { checkHeader, parseTrackRow, type ColumnIndex, type RowResult } from "./parse";
@@ -27,6 +26,14 @@ export interface CatalogFileSummary {
 
 const READ_CHUNK_BYTES = 1 << 20;
 
+/**
+ * A copy of `text` that shares no memory with the chunk it was sliced from: V8 keeps a whole parent
+ * string alive for any slice of it, so the ids kept to find duplicates would pin every chunk read.
+ */
+function detached(text: string): string {
+  return (" " + text).slice(1);
+}
+
 /** Turns CSV records into row results: the first non-blank record is the header; repeated ids are rejected. */
 class CatalogRows {
   private columns: ColumnIndex | undefined;
@@ -49,17 +56,17 @@ class CatalogRows {
     }
     const result = parseTrackRow(fields, this.columns, line);
     if (!result.ok) return result;
-    const firstLine = this.lineOfId.get(result.track.id);
+    const { track } = result;
+    const firstLine = this.lineOfId.get(track.id);
     if (firstLine !== undefined) return { ok: false, line, field: "id", reason: `id: duplicate of line ${firstLine}` };
-    // Concatenating two short halves makes a flat copy of the id; keeping the slice itself would keep
-    // the whole 1 MiB chunk it was cut from alive, and with it eventually the whole file.
-    this.lineOfId.set(result.track.id.slice(0, 11) + result.track.id.slice(11), line);
+    track.id = detached(track.id);
+    this.lineOfId.set(track.id, line);
     return result;
   }
 }
 
-/** Decoded text of the file in chunks, hashing and metering the stored bytes on the way. */
-function openText(path: string, totalBytes: number, options: ReadCatalogOptions) {
+/** The file's CSV bytes (gunzipped for .gz), hashing and metering the stored bytes on the way. */
+function openCsvBytes(path: string, totalBytes: number, options: ReadCatalogOptions) {
   const hash = createHash("sha256");
   let bytesRead = 0;
   const meter = new Transform({
@@ -71,12 +78,12 @@ function openText(path: string, totalBytes: number, options: ReadCatalogOptions)
     },
   });
   const file = createReadStream(path, { highWaterMark: READ_CHUNK_BYTES });
-  const onError = () => {}; // pipeline destroys every stream on error; the error surfaces through `bytes`.
-  const bytes: Readable = path.endsWith(".gz")
+  const onError = () => {}; // pipeline destroys every stream on error; the error surfaces through `stream`.
+  const stream: Readable = path.endsWith(".gz")
     ? pipeline(file, meter, createGunzip({ chunkSize: READ_CHUNK_BYTES }), onError)
     : pipeline(file, meter, onError);
   return {
-    bytes,
+    stream,
     summary: (): CatalogFileSummary => ({ sha256: hash.digest("hex"), bytes: bytesRead }),
   };
 }
@@ -104,19 +111,19 @@ export async function* readCatalog(
   } catch (error) {
     throw new CatalogFileError(`${path} cannot be read: ${(error as Error).message}`);
   }
-  const text = openText(path, totalBytes, options);
-  const decoder = new StringDecoder("utf8");
+  const csv = openCsvBytes(path, totalBytes, options);
+  const decoder = new TextDecoder("utf-8");
   const splitter = new CsvRecordSplitter();
   const rows = new CatalogRows(path);
   try {
-    for await (const chunk of text.bytes) {
-      splitter.feed(decoder.write(chunk as Buffer));
+    for await (const chunk of csv.stream) {
+      splitter.feed(decoder.decode(chunk as Buffer, { stream: true }));
       for (let record = splitter.next(); record !== undefined; record = splitter.next()) {
         const result = rows.accept(record);
         if (result !== undefined) yield result;
       }
     }
-    splitter.feed(decoder.end());
+    splitter.feed(decoder.decode());
     splitter.end();
     for (let record = splitter.next(); record !== undefined; record = splitter.next()) {
       const result = rows.accept(record);
@@ -126,8 +133,8 @@ export async function* readCatalog(
     if (error instanceof CatalogFileError) throw error;
     throw new CatalogFileError(`${path}: ${(error as Error).message}`);
   } finally {
-    text.bytes.destroy(); // closes the file when the consumer stops early; a no-op once read to the end
+    csv.stream.destroy(); // closes the file when the consumer stops early; a no-op once read to the end
   }
   if (!rows.sawHeader) throw new CatalogFileError(`${path} is empty`);
-  return text.summary();
+  return csv.summary();
 }

@@ -7,36 +7,41 @@ const TRAITS: Record<ClusterFeature, { high: string; low: string }> = {
   valence: { high: "upbeat", low: "melancholic" },
   acousticness: { high: "acoustic", low: "electric" },
   instrumentalness: { high: "instrumental", low: "vocal" },
-  speechiness: { high: "spoken & rap", low: "sung" },
+  speechiness: { high: "rap/spoken", low: "sung" },
   tempo: { high: "fast", low: "slow" },
 };
 
 // Below this many standard deviations from the average, a trait does not describe a cluster.
 const NOTABLE_Z = 0.3;
 
-function traits(features: readonly ClusterFeature[], centroidZ: number[]): string[] {
+function traits(features: readonly ClusterFeature[], centroidZ: number[]): { feature: ClusterFeature; word: string }[] {
   return features
     .map((feature, d) => ({ feature, z: centroidZ[d] }))
     .filter(({ z }) => Math.abs(z) >= NOTABLE_Z)
     .sort((a, b) => Math.abs(b.z) - Math.abs(a.z))
-    .map(({ feature, z }) => (z > 0 ? TRAITS[feature].high : TRAITS[feature].low));
+    .map(({ feature, z }) => ({ feature, word: z > 0 ? TRAITS[feature].high : TRAITS[feature].low }));
 }
 
 /**
- * Short human labels such as "acoustic & calm", from each centroid's most
- * distinctive traits; a label shared by two clusters grows a third trait, then a number.
+ * Short human labels such as "acoustic & calm", from each centroid's two most
+ * distinctive traits. Clusters that would share a label get the trait that
+ * sets each apart from the others in that group ("…, fast" / "…, slow").
  */
 export function clusterLabels(features: readonly ClusterFeature[], centroidsZ: number[][]): string[] {
-  const ranked = centroidsZ.map((c) => traits(features, c));
-  const labels = ranked.map((t) => (t.length ? t.slice(0, 2).join(" & ") : "middle of the road"));
-  for (let round = 0; round < 2; round++) {
-    const counts = new Map<string, number>();
-    labels.forEach((l) => counts.set(l, (counts.get(l) ?? 0) + 1));
-    labels.forEach((label, i) => {
-      if ((counts.get(label) ?? 0) > 1 && ranked[i].length > 2 + round) {
-        labels[i] = ranked[i].slice(0, 3 + round).join(", ").replace(/, ([^,]*)$/, " & $1");
-      }
-    });
+  const mainTraits = centroidsZ.map((c) => traits(features, c).slice(0, 2));
+  const labels = mainTraits.map((t) => (t.length ? t.map((x) => x.word).join(" & ") : "middle of the road"));
+  const groups = new Map<string, number[]>();
+  labels.forEach((label, i) => groups.set(label, [...(groups.get(label) ?? []), i]));
+  for (const [label, members] of groups) {
+    if (members.length < 2) continue;
+    const mean = features.map((_, d) => members.reduce((sum, i) => sum + centroidsZ[i][d], 0) / members.length);
+    for (const i of members) {
+      const [d, diff] = features
+        .map((_, d) => [d, centroidsZ[i][d] - mean[d]] as const)
+        .filter(([d]) => !mainTraits[i].some((t) => t.feature === features[d]))
+        .reduce((best, x) => (Math.abs(x[1]) > Math.abs(best[1]) ? x : best));
+      labels[i] = `${label}, ${diff > 0 ? TRAITS[features[d]].high : TRAITS[features[d]].low}`;
+    }
   }
   const seen = new Map<string, number>();
   return labels.map((label) => {

@@ -68,6 +68,8 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   try {
     await server.start();
   } catch (error) {
+    // Another process of ours may have started it a moment ago: use that one.
+    if (await isListening(options.port)) return { adminUrl, owned: false, stop: async () => {} };
     throw new Error(
       `Could not start the embedded PostgreSQL in ${dataDir} on port ${options.port}` +
         (error instanceof Error ? `: ${error.message}` : "") +

@@ -11,7 +11,7 @@ import pg from "pg";
  * status`/`deploy` on a machine with internet agrees with what was done here.
  */
 
-export const MIGRATIONS_DIR = path.resolve("prisma/migrations");
+export const MIGRATIONS_DIR = path.join(process.cwd(), "prisma", "migrations");
 
 // Prisma's own advisory lock key, so this and a real `prisma migrate deploy` never run at once.
 const PRISMA_MIGRATE_LOCK = 72707369;
@@ -35,11 +35,12 @@ export interface Migration {
 }
 
 export async function readMigrations(dir = MIGRATIONS_DIR): Promise<Migration[]> {
-  const entries = await fs.readdir(dir, { withFileTypes: true });
+  // turbopackIgnore: the migrations are read at run time from the project, not bundled.
+  const entries = await fs.readdir(/*turbopackIgnore: true*/ dir, { withFileTypes: true });
   const names = entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
   return Promise.all(
     names.map(async (name) => {
-      const bytes = await fs.readFile(path.join(dir, name, "migration.sql"));
+      const bytes = await fs.readFile(/*turbopackIgnore: true*/ path.join(dir, name, "migration.sql"));
       return { name, sql: bytes.toString("utf8"), checksum: createHash("sha256").update(bytes).digest("hex") };
     }),
   );

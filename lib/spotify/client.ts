@@ -2,7 +2,7 @@ import "server-only";
 import { SpotifyApi, type AccessToken, type IAuthStrategy, type SdkConfiguration } from "@spotify/web-api-ts-sdk";
 import type { Db } from "../db/client";
 import { spotifyConfig } from "./config";
-import { retryingFetch, type RetryPolicy, DEFAULT_RETRY_POLICY } from "./http";
+import { retryingFetch, type RetryPolicy, DEFAULT_RETRY_POLICY, SpotifyUnavailableError } from "./http";
 import { accessTokenFor } from "./tokens";
 
 /** A non-2xx answer of the Web API, with Spotify's own message. */
@@ -20,13 +20,15 @@ export function isNotAllowlisted(error: unknown): boolean {
 
 /** Hands the SDK the user's stored token, refreshing it as needed. */
 class StoredTokenStrategy implements IAuthStrategy {
-  forceRefresh = false;
+  /** Access tokens Spotify answered 401 to: the next request gets a refreshed one instead. */
+  private readonly rejected = new Set<string>();
   constructor(private readonly db: Db, private readonly userId: string) {}
+  reject(token: string): void {
+    this.rejected.add(token);
+  }
   setConfiguration(_configuration: SdkConfiguration): void {}
   async getOrCreateAccessToken(): Promise<AccessToken> {
-    const force = this.forceRefresh;
-    this.forceRefresh = false;
-    const token = await accessTokenFor(this.db, this.userId, { force });
+    const token = await accessTokenFor(this.db, this.userId, { rejected: this.rejected });
     return { access_token: token, token_type: "Bearer", expires_in: 3600, refresh_token: "" };
   }
   async getAccessToken(): Promise<AccessToken | null> {
@@ -53,12 +55,24 @@ export function spotifyForUser(db: Db, userId: string, policy: RetryPolicy = DEF
   const send = retryingFetch(policy);
   const auth = new StoredTokenStrategy(db, userId);
   const sdk = new SpotifyApi(auth, {
-    fetch: (input, init) => send(String(input).replace(SDK_ROOT_URL, `${apiUrl}/`), init),
+    fetch: async (input, init) => {
+      const response = await send(String(input).replace(SDK_ROOT_URL, `${apiUrl}/`), init);
+      if (response.status === 401) {
+        const bearer = new Headers(init?.headers).get("Authorization")?.replace(/^Bearer /, "");
+        if (bearer) auth.reject(bearer);
+      }
+      return response;
+    },
     responseValidator: {
       async validateResponse(response: Response) {
         if (response.ok) return;
         const body = (await response.json().catch(() => null)) as { error?: { message?: string } } | null;
-        throw new SpotifyApiError(response.status, body?.error?.message ?? `Spotify answered ${response.status}`);
+        const message = body?.error?.message ?? `Spotify answered ${response.status}`;
+        // Still rate limited or failing after the retries: Spotify is unavailable, not refusing.
+        if (response.status === 429 || response.status >= 500) {
+          throw new SpotifyUnavailableError(`Spotify kept answering ${response.status} (${message})`);
+        }
+        throw new SpotifyApiError(response.status, message);
       },
     },
     errorHandler: { handleErrors: async () => false },
@@ -69,8 +83,8 @@ export function spotifyForUser(db: Db, userId: string, policy: RetryPolicy = DEF
       try {
         return await call(sdk);
       } catch (error) {
+        // The strategy now knows the token was refused and hands out a refreshed one.
         if (!(error instanceof SpotifyApiError && error.status === 401)) throw error;
-        auth.forceRefresh = true;
         return call(sdk);
       }
     },

