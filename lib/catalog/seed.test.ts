@@ -50,6 +50,14 @@ describe("seeding the catalog", () => {
     expect(await snapshot(db)).toMatchObject({ k: 6, maxCluster: 5, tracks: summary.rowsKept });
   });
 
+  it("keeps the track table exactly as the migrations made it (same indexes and names)", async () => {
+    const indexes = await db.$queryRaw<{ indexname: string }[]>`
+      SELECT indexname FROM pg_indexes WHERE tablename = 'track' ORDER BY indexname`;
+    expect(indexes.map((i) => i.indexname)).toEqual(["track_cluster_id_popularity_idx", "track_match_key_idx", "track_pkey"]);
+    const leftovers = await db.$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM pg_class WHERE relname LIKE '%next%'`;
+    expect(Number(leftovers[0].n)).toBe(0);
+  });
+
   it("gives the same clusters when seeded again with the same k and seed", async () => {
     const before = await db.track.findMany({ select: { id: true, clusterId: true }, orderBy: { id: "asc" } });
     await seedCatalog(db, { file: SAMPLE, k: 6 });

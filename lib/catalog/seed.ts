@@ -3,10 +3,10 @@ import { fitKMeans } from "../clustering/kmeans";
 import { clusterLabels } from "../clustering/labels";
 import { fitScaler, standardize, unstandardize } from "../clustering/scaler";
 import type { Db } from "../db/client";
-import { matchKey, type RejectedField, type RowRejection } from "./parse";
+import type { RejectedField, RowRejection } from "./parse";
 import { readCatalog } from "./read";
-import { replaceCatalog } from "./store";
-import { CLUSTER_FEATURES, type CatalogTrack } from "./types";
+import { replaceCatalog, toStoredTrack, type StoredTrack } from "./store";
+import { CLUSTER_FEATURES } from "./types";
 
 export const DEFAULT_K = 8;
 export const DEFAULT_SEED = 42;
@@ -58,7 +58,7 @@ export async function seedCatalog(db: Db, options: SeedOptions): Promise<SeedSum
       readProgress.update(bytes);
     },
   });
-  const tracks: CatalogTrack[] = [];
+  const tracks: StoredTrack[] = [];
   const rejectedByField: SeedSummary["rejectedByField"] = {};
   const firstRejections: RowRejection[] = [];
   let rowsRead = 0;
@@ -67,7 +67,7 @@ export async function seedCatalog(db: Db, options: SeedOptions): Promise<SeedSum
     rowsRead++;
     const row = step.value;
     if (row.ok) {
-      tracks.push(row.track);
+      tracks.push(toStoredTrack(row.track));
     } else {
       rejectedByField[row.field] = (rejectedByField[row.field] ?? 0) + 1;
       if (firstRejections.length < 5) firstRejections.push(row);
@@ -85,17 +85,7 @@ export async function seedCatalog(db: Db, options: SeedOptions): Promise<SeedSum
 
   // 2. Standardize and cluster.
   const clusterProgress = phase("cluster", 1);
-  const raw = tracks.map((t) => CLUSTER_FEATURES.map((f) => t[f]));
-  const scaler = fitScaler(raw);
-  const points = raw.map((r) => standardize(r, scaler));
-  let kTable: KCandidate[] | null = null;
-  let chosenK = k;
-  if (chosenK === null) {
-    const choice = chooseK(points, AUTO_K_RANGE.filter((c) => c <= points.length), seed);
-    kTable = choice.table;
-    chosenK = choice.best;
-  }
-  const model = fitKMeans(points, chosenK, { seed });
+  const { chosenK, kTable, scaler, model } = clusterTracks(tracks, k, seed);
   const labels = clusterLabels(CLUSTER_FEATURES, model.centroids);
   const sizes = new Array<number>(chosenK).fill(0);
   model.assignments.forEach((c) => sizes[c]++);
@@ -112,7 +102,6 @@ export async function seedCatalog(db: Db, options: SeedOptions): Promise<SeedSum
     {
       tracks,
       clusterIds: model.assignments,
-      matchKeys: tracks.map((t) => matchKey(t.name, t.artists[0])),
       clusters,
       model: {
         features: [...CLUSTER_FEATURES], scalerMeans: scaler.means, scalerStds: scaler.stds,
@@ -129,6 +118,27 @@ export async function seedCatalog(db: Db, options: SeedOptions): Promise<SeedSum
     clusters: clusters.map(({ id, size, label }) => ({ id, size, label })),
     secondsByPhase: { read: readSeconds, cluster: clusterSeconds, write: timer() },
   };
+}
+
+/**
+ * Standardizes the cluster features and runs k-means (choosing k first for
+ * "auto"). A function of its own so the feature matrices (hundreds of MB on
+ * the full dataset) are garbage before the write phase starts.
+ */
+function clusterTracks(tracks: StoredTrack[], k: number | null, seed: number) {
+  const raw = tracks.map((t) => CLUSTER_FEATURES.map((f) => t[f]));
+  const scaler = fitScaler(raw);
+  const points = raw.map((r) => standardize(r, scaler));
+  raw.length = 0;
+  let kTable: KCandidate[] | null = null;
+  let chosenK = k;
+  if (chosenK === null) {
+    const choice = chooseK(points, AUTO_K_RANGE.filter((c) => c <= points.length), seed);
+    kTable = choice.table;
+    chosenK = choice.best;
+  }
+  const model = fitKMeans(points, chosenK, { seed });
+  return { chosenK, kTable, scaler, model };
 }
 
 function phaseTimer(): () => number {

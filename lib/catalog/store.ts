@@ -1,11 +1,29 @@
 import type { Db } from "../db/client";
+import { quoteIdentifier } from "../db/sql";
+import { matchKey } from "./parse";
 import { CLUSTER_FEATURES, type CatalogTrack } from "./types";
+
+/** The columns of a catalog row the database keeps. */
+export type StoredTrack = Pick<
+  CatalogTrack,
+  | "id" | "name" | "artists" | "popularity" | "durationMs" | "explicit" | "releaseYear" | "danceability" | "energy"
+  | "loudness" | "speechiness" | "acousticness" | "instrumentalness" | "liveness" | "valence" | "tempo"
+>;
+
+/** Only the stored columns: on the full dataset every dropped field saves tens of MB. */
+export function toStoredTrack(t: CatalogTrack): StoredTrack {
+  return {
+    id: t.id, name: t.name, artists: t.artists, popularity: t.popularity, durationMs: t.durationMs,
+    explicit: t.explicit, releaseYear: t.releaseYear, danceability: t.danceability, energy: t.energy,
+    loudness: t.loudness, speechiness: t.speechiness, acousticness: t.acousticness,
+    instrumentalness: t.instrumentalness, liveness: t.liveness, valence: t.valence, tempo: t.tempo,
+  };
+}
 
 /** What a seed writes: the tracks with their cluster, the clusters, and the model. */
 export interface CatalogSnapshot {
-  tracks: CatalogTrack[];
+  tracks: StoredTrack[];
   clusterIds: Int32Array;
-  matchKeys: string[];
   clusters: { id: number; size: number; label: string; centroid: number[] }[];
   model: {
     features: string[];
@@ -26,6 +44,10 @@ const INSERT_BATCH = 5_000;
  * Replaces the whole catalog in one transaction: readers see the old catalog
  * until the commit and the new one after it, never a mix; a seed that dies
  * half-way rolls back and leaves the old catalog as it was.
+ *
+ * Tracks are loaded into a fresh table without indexes (much faster than
+ * maintaining them row by row), its indexes are built in one pass each, and
+ * then it takes the place of `track`. Readers are blocked only for that swap.
  */
 export async function replaceCatalog(
   db: Db,
@@ -34,28 +56,62 @@ export async function replaceCatalog(
 ): Promise<void> {
   await db.$transaction(
     async (tx) => {
-      await tx.$executeRaw`DELETE FROM track`;
-      await tx.$executeRaw`DELETE FROM cluster`;
-      await tx.catalogModel.deleteMany();
-      await tx.catalogModel.create({ data: { id: 1, ...snapshot.model } });
-      await tx.cluster.createMany({ data: snapshot.clusters });
+      const t = tx as unknown as Db;
+      await t.$executeRaw`SET LOCAL maintenance_work_mem = '256MB'`;
+      await t.$executeRaw`DROP TABLE IF EXISTS track_next`;
+      await t.$executeRaw`CREATE TABLE track_next (LIKE track INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING STORAGE)`;
       for (let start = 0; start < snapshot.tracks.length; start += INSERT_BATCH) {
         const end = Math.min(start + INSERT_BATCH, snapshot.tracks.length);
-        await insertTracks(tx as unknown as Db, snapshot, start, end);
+        await insertTracks(t, snapshot, start, end);
         onProgress(end);
       }
+      await swapInTrackTable(t);
+      await t.$executeRaw`DELETE FROM cluster`;
+      await t.catalogModel.deleteMany();
+      await t.catalogModel.create({ data: { id: 1, ...snapshot.model } });
+      await t.cluster.createMany({ data: snapshot.clusters });
     },
     { timeout: 15 * 60_000, maxWait: 60_000 },
   );
 }
 
+/**
+ * Gives track_next the primary key and indexes `track` has (read from the
+ * catalog, so prisma/schema.prisma stays their only definition), then drops
+ * `track` and renames track_next and its indexes into place.
+ */
+async function swapInTrackTable(db: Db): Promise<void> {
+  const primaryKey = await db.$queryRaw<{ name: string; definition: string }[]>`
+    SELECT conname AS name, pg_get_constraintdef(oid) AS definition
+    FROM pg_constraint WHERE conrelid = 'track'::regclass AND contype = 'p'`;
+  const indexes = await db.$queryRaw<{ name: string; definition: string }[]>`
+    SELECT i.indexname AS name, i.indexdef AS definition FROM pg_indexes i
+    WHERE i.schemaname = current_schema() AND i.tablename = 'track'
+      AND i.indexname NOT IN (SELECT conname FROM pg_constraint WHERE conrelid = 'track'::regclass)`;
+  const temporary = (name: string) => quoteIdentifier(`next_${name}`.slice(0, 63));
+  for (const { name, definition } of primaryKey) {
+    await db.$executeRawUnsafe(`ALTER TABLE track_next ADD CONSTRAINT ${temporary(name)} ${definition}`);
+  }
+  for (const { name, definition } of indexes) {
+    const onNext = definition
+      .replace(/^CREATE (UNIQUE )?INDEX \S+ ON (\S+\.)?track /, (_m, unique = "") => `CREATE ${unique}INDEX ${temporary(name)} ON track_next `);
+    if (onNext === definition) throw new Error(`cannot rebuild index ${name}: unexpected definition ${definition}`);
+    await db.$executeRawUnsafe(onNext);
+  }
+  await db.$executeRaw`DROP TABLE track`;
+  await db.$executeRaw`ALTER TABLE track_next RENAME TO track`;
+  for (const { name } of [...primaryKey, ...indexes]) {
+    await db.$executeRawUnsafe(`ALTER INDEX ${temporary(name)} RENAME TO ${quoteIdentifier(name)}`);
+  }
+}
+
 /** One multi-row INSERT per batch: arrays per column, expanded by unnest. */
 async function insertTracks(db: Db, snapshot: CatalogSnapshot, start: number, end: number): Promise<void> {
   const rows = snapshot.tracks.slice(start, end);
-  const column = <T>(pick: (t: CatalogTrack) => T) => rows.map(pick);
+  const column = <T>(pick: (t: StoredTrack) => T) => rows.map(pick);
   const clusterIds = Array.from(snapshot.clusterIds.subarray(start, end));
   await db.$executeRaw`
-    INSERT INTO track (id, name, artists, primary_artist, release_year, popularity, duration_ms, explicit,
+    INSERT INTO track_next (id, name, artists, primary_artist, release_year, popularity, duration_ms, explicit,
       danceability, energy, loudness, speechiness, acousticness, instrumentalness, liveness, valence, tempo,
       match_key, cluster_id)
     SELECT id, name, ARRAY(SELECT jsonb_array_elements_text(artists::jsonb)), primary_artist, release_year,
@@ -70,7 +126,7 @@ async function insertTracks(db: Db, snapshot: CatalogSnapshot, start: number, en
       ${column((t) => t.loudness)}::real[], ${column((t) => t.speechiness)}::real[],
       ${column((t) => t.acousticness)}::real[], ${column((t) => t.instrumentalness)}::real[],
       ${column((t) => t.liveness)}::real[], ${column((t) => t.valence)}::real[],
-      ${column((t) => t.tempo)}::real[], ${snapshot.matchKeys.slice(start, end)}::text[], ${clusterIds}::int2[]
+      ${column((t) => t.tempo)}::real[], ${column((t) => matchKey(t.name, t.artists[0]))}::text[], ${clusterIds}::int2[]
     ) AS t(id, name, artists, primary_artist, release_year, popularity, duration_ms, explicit,
       danceability, energy, loudness, speechiness, acousticness, instrumentalness, liveness, valence, tempo,
       match_key, cluster_id)`;

@@ -1,5 +1,6 @@
 import pg from "pg";
 import { startEmbeddedPostgres } from "./embedded";
+import { quoteIdentifier } from "./sql";
 
 export const DEFAULT_DATABASE_NAME = "taste_clusters";
 
@@ -62,8 +63,4 @@ export function databaseUrl(serverUrl: string, name: string): string {
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   return url.toString();
-}
-
-export function quoteIdentifier(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
 }

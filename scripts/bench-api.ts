@@ -1,0 +1,464 @@
+// npm run bench:api -- [--catalog <tracks.csv[.gz]>] [--seconds 15] [--connections 50]
+//                      [--page-seconds 10] [--page-connections 10] [--k 8]
+//
+// Load test of the HTTP API and the signed-in page, on this machine only (127.0.0.1):
+// seeds a throw-away database (on DATABASE_URL's server, or the embedded one), starts the
+// whole stack (scripts/stack.ts: `next start` + the fake Spotify) on free ports, drives
+//   (a) POST /api/recommendations with realistic bodies (20–50 liked ids), and
+//   (b) GET /recommendations with a session cookie obtained through the OAuth flow,
+// with autocannon for a bounded time each, and prints throughput, p50/p95/p99 latency and
+// errors. Then it prints EXPLAIN (ANALYZE, BUFFERS) of the SQL one request runs, stops
+// everything and drops the database.
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import { createRequire } from "node:module";
+import net from "node:net";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
+import { matchKey } from "../lib/catalog/parse";
+import { seedCatalog } from "../lib/catalog/seed";
+import { databaseUrl, dropDatabase, ensureDatabase, openDatabase } from "../lib/db/database";
+import { PrismaClient } from "../lib/db/generated/client";
+import { applyMigrations, readMigrations } from "../lib/db/migrate";
+import { recommendationRequestSchema } from "../lib/recommend/request";
+import { recommend } from "../lib/recommend/service";
+import { buildIfStale, SAMPLE_CATALOG, SAMPLE_LIBRARY, startStack, type Stack } from "./stack";
+
+const { values } = parseArgs({
+  options: {
+    catalog: { type: "string" },
+    seconds: { type: "string", default: "15" },
+    connections: { type: "string", default: "50" },
+    "page-seconds": { type: "string" },
+    "page-connections": { type: "string", default: "10" },
+    k: { type: "string", default: "8" },
+  },
+});
+
+// autocannon ships no type declarations: the part of its programmatic API used here.
+interface AutocannonRequest {
+  method: string;
+  path: string;
+  headers?: Record<string, string>;
+  body?: string;
+}
+interface AutocannonResult {
+  duration: number;
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+}
+interface AutocannonInstance extends PromiseLike<AutocannonResult> {
+  on(event: "response", listener: (client: unknown, statusCode: number, bytes: number, responseTime: number) => void): void;
+}
+const autocannon = createRequire(import.meta.url)("autocannon") as (options: {
+  url: string;
+  connections: number;
+  duration: number;
+  timeout: number;
+  requests: AutocannonRequest[];
+}) => AutocannonInstance;
+
+const SHARED_CATALOG = path.resolve("../shared/data/tracks.csv.gz");
+const seconds = positive("seconds", values.seconds!);
+const connections = positive("connections", values.connections!);
+const pageSeconds = values["page-seconds"] ? positive("page-seconds", values["page-seconds"]) : seconds;
+const pageConnections = positive("page-connections", values["page-connections"]!);
+const k = positive("k", values.k!);
+// Everything is bounded: seed (~1 min for 586k rows), build, two runs, EXPLAINs.
+const WATCHDOG_MS = (15 * 60 + 2 * Math.max(seconds, pageSeconds)) * 1000;
+
+function positive(name: string, text: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1) {
+    console.error(`--${name} must be a positive integer (got ${text})`);
+    process.exit(2);
+  }
+  return value;
+}
+
+function pickCatalog(): { file: string; why: string } {
+  if (values.catalog) return { file: path.resolve(values.catalog), why: "--catalog" };
+  if (fs.existsSync(SHARED_CATALOG)) return { file: SHARED_CATALOG, why: "the shared full catalog" };
+  return { file: SAMPLE_CATALOG, why: `the bundled sample (${path.relative(process.cwd(), SHARED_CATALOG)} not found)` };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function shuffled<T>(items: readonly T[], random: () => number): T[] {
+  const copy = [...items];
+  for (let i = copy.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [copy[i], copy[j]] = [copy[j], copy[i]];
+  }
+  return copy;
+}
+
+/** mulberry32: a seeded PRNG, so every run sends the same bodies. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const ms = (value: number) => `${value.toFixed(1)} ms`;
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
+
+interface LoadFigures {
+  name: string;
+  connections: number;
+  seconds: number;
+  requests: number;
+  throughput: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+  statuses: Record<string, number>;
+}
+
+/** One bounded autocannon run; latencies recorded per response for exact p50/p95/p99. */
+async function load(
+  name: string,
+  options: { url: string; connections: number; seconds: number; requests: AutocannonRequest[] },
+): Promise<LoadFigures> {
+  const latencies: number[] = [];
+  const statuses: Record<string, number> = {};
+  const instance = autocannon({
+    url: options.url,
+    connections: options.connections,
+    duration: options.seconds,
+    timeout: 10,
+    requests: options.requests,
+  });
+  instance.on("response", (_client: unknown, statusCode: number, _bytes: number, responseTime: number) => {
+    latencies.push(responseTime);
+    statuses[statusCode] = (statuses[statusCode] ?? 0) + 1;
+  });
+  const result = await instance;
+  latencies.sort((a, b) => a - b);
+  const figures: LoadFigures = {
+    name,
+    connections: options.connections,
+    seconds: options.seconds,
+    requests: latencies.length,
+    throughput: latencies.length / (result.duration || options.seconds),
+    p50: percentile(latencies, 50),
+    p95: percentile(latencies, 95),
+    p99: percentile(latencies, 99),
+    max: latencies.at(-1) ?? Number.NaN,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    non2xx: result.non2xx,
+    statuses,
+  };
+  console.log(
+    `${name}: ${figures.requests} requests in ${(result.duration || options.seconds).toFixed(1)} s, ` +
+      `${figures.throughput.toFixed(0)} req/s; p50 ${ms(figures.p50)}, p95 ${ms(figures.p95)}, p99 ${ms(figures.p99)}, ` +
+      `max ${ms(figures.max)}; errors ${figures.errors}, timeouts ${figures.timeouts}, non-2xx ${figures.non2xx} ` +
+      `(statuses ${JSON.stringify(statuses)})`,
+  );
+  return figures;
+}
+
+/** A minimal cookie jar for the OAuth dance with fetch. */
+class CookieJar {
+  private cookies = new Map<string, string>();
+  take(response: Response) {
+    for (const line of response.headers.getSetCookie()) {
+      const [pair] = line.split(";");
+      const at = pair.indexOf("=");
+      const name = pair.slice(0, at).trim();
+      const value = pair.slice(at + 1).trim();
+      if (/max-age=0|expires=thu, 01 jan 1970/i.test(line)) this.cookies.delete(name);
+      else this.cookies.set(name, value);
+    }
+  }
+  header(): string {
+    return [...this.cookies].map(([name, value]) => `${name}=${value}`).join("; ");
+  }
+  has(name: string): boolean {
+    return this.cookies.has(name);
+  }
+}
+
+/**
+ * Signs in as the fake's auto-approved user the way a browser would, with fetch:
+ * csrf token, POST /api/auth/signin/spotify, the fake's /authorize (auto-approves),
+ * the callback. Returns the Cookie header holding the session.
+ */
+async function signIn(appUrl: string, fakeUrl: string, userId: string): Promise<string> {
+  const control = await fetch(`${fakeUrl}/__control/auto-approve`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ userId }),
+  });
+  if (!control.ok) throw new Error(`auto-approve: ${control.status}`);
+
+  const jar = new CookieJar();
+  const csrfResponse = await fetch(`${appUrl}/api/auth/csrf`);
+  jar.take(csrfResponse);
+  const { csrfToken } = (await csrfResponse.json()) as { csrfToken: string };
+
+  const signin = await fetch(`${appUrl}/api/auth/signin/spotify`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { "Content-Type": "application/x-www-form-urlencoded", Cookie: jar.header() },
+    body: new URLSearchParams({ csrfToken, callbackUrl: `${appUrl}/recommendations`, json: "true" }),
+  });
+  jar.take(signin);
+  const authorizeUrl = signin.status === 200 ? ((await signin.json()) as { url: string }).url : signin.headers.get("location");
+  if (!authorizeUrl?.startsWith(fakeUrl)) throw new Error(`sign-in did not lead to the fake's /authorize: ${signin.status} ${authorizeUrl}`);
+
+  const authorize = await fetch(authorizeUrl, { redirect: "manual" });
+  const callbackUrl = authorize.headers.get("location");
+  if (authorize.status !== 302 && authorize.status !== 303) throw new Error(`/authorize answered ${authorize.status} (auto-approve off?)`);
+  if (!callbackUrl?.startsWith(`${appUrl}/api/auth/callback/spotify`)) throw new Error(`unexpected redirect ${callbackUrl}`);
+
+  const callback = await fetch(callbackUrl, { redirect: "manual", headers: { Cookie: jar.header() } });
+  jar.take(callback);
+  if (!jar.has("next-auth.session-token")) {
+    throw new Error(`no session cookie after the callback (${callback.status} → ${callback.headers.get("location")})`);
+  }
+  return jar.header();
+}
+
+/** Liked-song id lists for the API: the demo library for the sample, catalog draws with a taste otherwise. */
+async function requestBodies(client: pg.Client, count: number): Promise<{ bodies: string[]; source: string }> {
+  const random = prng(7);
+  const demoIds = (JSON.parse(fs.readFileSync(SAMPLE_LIBRARY, "utf8")) as { savedTracks: { id: string | null }[] }).savedTracks
+    .flatMap((t) => (t.id ? [t.id] : []));
+  const inCatalog = (await client.query<{ id: string }>(`SELECT id FROM track WHERE id = ANY($1)`, [demoIds])).rows.map((r) => r.id);
+  const size = () => 20 + Math.floor(random() * 31); // 20–50 liked ids
+  if (inCatalog.length >= 50) {
+    const bodies = Array.from({ length: count }, () => JSON.stringify({ trackIds: shuffled(demoIds, random).slice(0, size()) }));
+    return { bodies, source: `random 20–50 of the demo library's ${demoIds.length} liked songs (${inCatalog.length} in the catalog)` };
+  }
+  // A "user" likes songs mostly from one cluster (60 %), the rest anywhere in the catalog.
+  const clusters = (await client.query<{ id: number }>(`SELECT id FROM cluster ORDER BY id`)).rows.map((r) => r.id);
+  const pool = new Map<number, string[]>();
+  for (const id of clusters) {
+    const rows = await client.query<{ id: string }>(`SELECT id FROM track WHERE cluster_id = $1 ORDER BY md5(id) LIMIT 400`, [id]);
+    pool.set(id, rows.rows.map((r) => r.id));
+  }
+  const anywhere = (await client.query<{ id: string }>(`SELECT id FROM track TABLESAMPLE SYSTEM (2) REPEATABLE (7) LIMIT 4000`)).rows.map((r) => r.id);
+  const bodies = Array.from({ length: count }, () => {
+    const n = size();
+    const favourite = pool.get(clusters[Math.floor(random() * clusters.length)])!;
+    const liked = [...shuffled(favourite, random).slice(0, Math.ceil(n * 0.6)), ...shuffled(anywhere, random).slice(0, n - Math.ceil(n * 0.6))];
+    return JSON.stringify({ trackIds: shuffled(liked, random) });
+  });
+  return { bodies, source: "20–50 catalog ids per request, 60 % from one cluster, 40 % from anywhere" };
+}
+
+/** When the demo library is not in this catalog, like catalog songs as demo so the page has a cluster to show. */
+async function giveDemoCatalogSongs(client: pg.Client, fakeUrl: string): Promise<string> {
+  const demoIds = (JSON.parse(fs.readFileSync(SAMPLE_LIBRARY, "utf8")) as { savedTracks: { id: string | null }[] }).savedTracks
+    .flatMap((t) => (t.id ? [t.id] : []));
+  const found = (await client.query(`SELECT 1 FROM track WHERE id = ANY($1)`, [demoIds])).rowCount ?? 0;
+  if (found >= 20) return `the demo library as shipped (${found} of ${demoIds.length} songs in the catalog)`;
+  const rows = (
+    await client.query<{ id: string; name: string; artists: string[] }>(
+      `(SELECT id, name, artists FROM track WHERE cluster_id = (SELECT id FROM cluster ORDER BY size DESC LIMIT 1) ORDER BY md5(id) LIMIT 90)
+       UNION ALL (SELECT id, name, artists FROM track TABLESAMPLE SYSTEM (1) REPEATABLE (3) LIMIT 60)`,
+    )
+  ).rows;
+  const response = await fetch(`${fakeUrl}/__control/users/demo/saved-tracks`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ tracks: rows.map((r) => ({ id: r.id, name: r.name, artists: r.artists })) }),
+  });
+  if (!response.ok) throw new Error(`saved-tracks: ${response.status} ${await response.text()}`);
+  return `the demo library plus ${rows.length} catalog songs liked for the run (${found} of the shipped ones are in this catalog)`;
+}
+
+interface CapturedQuery {
+  sql: string;
+  params: unknown[];
+  durationMs: number;
+}
+
+/**
+ * Runs one recommendation in this process with Prisma's query log on, to get the SQL and
+ * parameters the API sends (same library code as the route), then EXPLAINs each statement.
+ */
+async function explainRequestSql(url: string, apiBody: string, client: pg.Client): Promise<string[]> {
+  const captured: CapturedQuery[] = [];
+  const prisma = new PrismaClient({
+    adapter: new PrismaPg({ connectionString: url, max: 2 }),
+    log: [{ emit: "event", level: "query" }],
+  });
+  prisma.$on("query", (event) => {
+    captured.push({ sql: event.query, params: JSON.parse(event.params) as unknown[], durationMs: event.duration });
+  });
+  const lines: string[] = [];
+  try {
+    const request = recommendationRequestSchema.parse(JSON.parse(apiBody));
+    // The API's request (no byName), then the page's, which also matches unknown ids by title + artist.
+    await recommend(prisma, request); // warm: plan caches, pool
+    captured.length = 0;
+    let started = performance.now();
+    await recommend(prisma, request);
+    const apiMs = performance.now() - started;
+    const apiQueries = [...captured];
+
+    const byNameRows = await client.query<{ name: string; primary_artist: string }>(
+      `SELECT name, primary_artist FROM track ORDER BY md5(id) LIMIT 10`,
+    );
+    const byName = byNameRows.rows.map((r, i) => ({ id: `${"0".repeat(20)}${String(i).padStart(2, "0")}`, matchKey: matchKey(r.name, r.primary_artist) }));
+    captured.length = 0;
+    started = performance.now();
+    await recommend(prisma, { ...request, trackIds: [...request.trackIds, ...byName.map((b) => b.id)], byName });
+    const pageMs = performance.now() - started;
+    const pageQueries = [...captured];
+
+    const sum = (qs: CapturedQuery[]) => qs.reduce((s, q) => s + q.durationMs, 0);
+    lines.push(
+      `One API request in-process (no HTTP): ${ms(apiMs)} total, ${apiQueries.length} queries taking ${sum(apiQueries)} ms (Prisma's whole-ms durations); ` +
+        `the rest is Prisma row mapping + ranking in JS.`,
+      `The page's recommend() with 10 ids matched by title + artist: ${ms(pageMs)}, ${pageQueries.length} queries.`,
+    );
+    const seen = new Set<string>();
+    for (const query of [...apiQueries, ...pageQueries]) {
+      const key = query.sql.replace(/\$\d+(,\s*\$\d+)*/g, "$n");
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const plan = await client.query<{ "QUERY PLAN": string }>(`EXPLAIN (ANALYZE, BUFFERS) ${query.sql}`, query.params);
+      const shownParams = JSON.stringify(query.params, (_k, v) => (typeof v === "string" && v.length > 30 ? `${v.slice(0, 30)}…` : v));
+      lines.push("", "```sql", shortSql(query.sql), `-- params: ${shownParams.length > 200 ? `${shownParams.slice(0, 200)}…` : shownParams}`, "```", "```");
+      lines.push(...plan.rows.map((r) => r["QUERY PLAN"]), "```");
+    }
+  } finally {
+    await prisma.$disconnect();
+  }
+  return lines;
+}
+
+/** Prisma's SQL with the long select list and IN lists cut down, for the report. */
+function shortSql(sql: string): string {
+  return sql
+    .replace(/SELECT (.{80})[^]*? FROM/, "SELECT $1… FROM")
+    .replace(/\$(\d+)(,\s*\$\d+){3,}/g, (m, first) => `$${first}, … $${m.split(",").length + Number(first) - 1}`);
+}
+
+async function main() {
+  const { file, why } = pickCatalog();
+  console.log(`catalog: ${path.relative(process.cwd(), file) || file} (${why})`);
+  const log = (line: string) => console.log(`  [stack] ${line}`);
+  buildIfStale(log);
+
+  const server = await openDatabase();
+  const adminUrl = databaseUrl(server.url, "postgres");
+  const name = `bench_api_${randomBytes(4).toString("hex")}`;
+  await ensureDatabase(adminUrl, name);
+  const url = databaseUrl(adminUrl, name);
+  let stack: Stack | null = null;
+  const client = new pg.Client({ connectionString: url });
+  const watchdog = setTimeout(() => {
+    console.error(`bench:api took longer than ${WATCHDOG_MS / 60_000} min: giving up`);
+    void stack?.stop().finally(() => dropDatabase(adminUrl, name).finally(() => process.exit(1)));
+  }, WATCHDOG_MS);
+  try {
+    await applyMigrations(url, await readMigrations());
+    const { createDb } = await import("../lib/db/client");
+    const db = createDb(url, { max: 4 });
+    const seedStarted = performance.now();
+    try {
+      const summary = await seedCatalog(db, { file, k });
+      console.log(`seeded ${summary.rowsKept.toLocaleString("en-US")} tracks in ${summary.k} clusters in ${((performance.now() - seedStarted) / 1000).toFixed(1)} s`);
+    } finally {
+      await db.$disconnect();
+    }
+    await client.connect();
+
+    const [appPort, fakePort] = [await freePort(), await freePort()];
+    stack = await startStack({ database: { url, close: async () => {} }, port: appPort, fakeSpotify: { port: fakePort }, log });
+    const appUrl = stack.appUrl;
+    const fakeUrl = stack.fake!.url;
+
+    // (a) the API
+    const { bodies, source } = await requestBodies(client, 64);
+    console.log(`API bodies: ${bodies.length} distinct, ${source}`);
+    let dominantFound = 0;
+    for (const body of bodies) {
+      const response = await fetch(`${appUrl}/api/recommendations`, { method: "POST", headers: { "Content-Type": "application/json" }, body });
+      if (response.status !== 200) throw new Error(`warm-up request answered ${response.status}: ${await response.text()}`);
+      const result = (await response.json()) as { dominant: unknown; recommendations: unknown[] };
+      if (result.dominant && result.recommendations.length > 0) dominantFound++;
+    }
+    console.log(`warm-up: every body answered 200; ${dominantFound}/${bodies.length} with a dominant cluster and recommendations`);
+    const api = await load("POST /api/recommendations", {
+      url: appUrl,
+      connections,
+      seconds,
+      requests: bodies.map((body) => ({ method: "POST", path: "/api/recommendations", headers: { "content-type": "application/json" }, body })),
+    });
+
+    // (b) the signed-in page
+    const library = await giveDemoCatalogSongs(client, fakeUrl);
+    console.log(`page user: demo, ${library}`);
+    const cookie = await signIn(appUrl, fakeUrl, "demo");
+    const first = performance.now();
+    const firstPage = await fetch(`${appUrl}/recommendations`, { headers: { Cookie: cookie }, redirect: "manual" });
+    const html = await firstPage.text();
+    const firstMs = performance.now() - first;
+    if (firstPage.status !== 200 || !html.includes('data-testid="dominant-label"')) {
+      throw new Error(`GET /recommendations: ${firstPage.status} without recommendations (${html.slice(0, 200)})`);
+    }
+    console.log(`first GET /recommendations (full library sync): ${ms(firstMs)}`);
+    await fetch(`${fakeUrl}/__control/requests`, { method: "DELETE" });
+    const page = await load("GET /recommendations (signed in)", {
+      url: appUrl,
+      connections: pageConnections,
+      seconds: pageSeconds,
+      requests: [{ method: "GET", path: "/recommendations", headers: { cookie } }],
+    });
+    const spotifyCalls = (await (await fetch(`${fakeUrl}/__control/requests`)).json()) as { path: string }[];
+    console.log(`  fake Spotify calls during the page run: ${spotifyCalls.length} (${(spotifyCalls.length / Math.max(1, page.requests)).toFixed(2)} per page view)`);
+
+    console.log("\nSummary");
+    console.log("| run | connections | seconds | requests | req/s | p50 | p95 | p99 | max | errors | non-2xx |");
+    console.log("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    for (const f of [api, page]) {
+      console.log(
+        `| ${f.name} | ${f.connections} | ${f.seconds} | ${f.requests} | ${f.throughput.toFixed(0)} | ${ms(f.p50)} | ${ms(f.p95)} | ${ms(f.p99)} | ${ms(f.max)} | ${f.errors + f.timeouts} | ${f.non2xx} |`,
+      );
+    }
+    const target = api.p95 < 50 && api.errors + api.timeouts + api.non2xx === 0;
+    console.log(`target (API p95 < 50 ms at ${connections} connections, no errors): ${target ? "met" : "MISSED"}`);
+
+    console.log("\nSQL per request (EXPLAIN (ANALYZE, BUFFERS), run after the load, with a body from the run):");
+    for (const line of await explainRequestSql(url, bodies[0], client)) console.log(line);
+  } finally {
+    clearTimeout(watchdog);
+    await client.end().catch(() => {});
+    await stack?.stop();
+    await dropDatabase(adminUrl, name);
+    await server.close();
+  }
+}
+
+await main();
