@@ -118,3 +118,20 @@ test("a user Spotify refuses (not on the Development Mode allow-list) sees why",
   await expect(page).toHaveURL(/error=NotAllowlisted/);
   await expect(page.getByTestId("signin-message")).toContainText("Development Mode");
 });
+
+test("the taste mix spreads recommendations over the user's clusters in proportion", async ({ page }) => {
+  await signIn(page, "demo");
+  await expect(page.getByTestId("dominant-label")).toBeVisible();
+  await page.getByLabel("From").selectOption("mix");
+  await page.getByRole("button", { name: "Update" }).click();
+  await expect(page).toHaveURL(/mode=mix/);
+  const ids = await shownTrackIds(page);
+  expect(ids).toHaveLength(20);
+  const perCluster = await query<{ cluster_id: number; n: string }>(
+    `SELECT cluster_id, count(*) AS n FROM track WHERE id = ANY($1) GROUP BY cluster_id ORDER BY n DESC`,
+    [ids],
+  );
+  expect(perCluster.length).toBeGreaterThan(1);
+  const dominant = await expectedDominantCluster("demo");
+  expect(perCluster[0].cluster_id).toBe(dominant.cluster_id);
+});

@@ -301,11 +301,17 @@ interface CapturedQuery {
   durationMs: number;
 }
 
+/** A query's shape: its SQL with parameter lists collapsed, so runs with different id counts group together. */
+const shapeOf = (sql: string) => sql.replace(/\$\d+(,\s*\$\d+)*/g, "$n");
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
 /**
- * Runs one recommendation in this process with Prisma's query log on, to get the SQL and
- * parameters the API sends (same library code as the route), then EXPLAINs each statement.
+ * Runs recommendations in this process with Prisma's query log on, to get the SQL and
+ * parameters the API sends (same library code as the route), then times each statement
+ * through Prisma and through plain pg and EXPLAINs it: where one request's time goes.
  */
-async function explainRequestSql(url: string, apiBody: string, client: pg.Client): Promise<string[]> {
+async function explainRequestSql(url: string, apiBodies: string[], client: pg.Client): Promise<string[]> {
   const captured: CapturedQuery[] = [];
   const prisma = new PrismaClient({
     adapter: new PrismaPg({ connectionString: url, max: 2 }),
@@ -316,41 +322,68 @@ async function explainRequestSql(url: string, apiBody: string, client: pg.Client
   });
   const lines: string[] = [];
   try {
-    const request = recommendationRequestSchema.parse(JSON.parse(apiBody));
-    // The API's request (no byName), then the page's, which also matches unknown ids by title + artist.
-    await recommend(prisma, request); // warm: plan caches, pool
+    const requests = apiBodies.slice(0, 20).map((body) => recommendationRequestSchema.parse(JSON.parse(body)));
+    for (const request of requests) await recommend(prisma, request); // warm: plan caches, pool, JIT
     captured.length = 0;
-    let started = performance.now();
-    await recommend(prisma, request);
-    const apiMs = performance.now() - started;
+    const totals: number[] = [];
+    for (const request of requests) {
+      const started = performance.now();
+      await recommend(prisma, request);
+      totals.push(performance.now() - started);
+    }
     const apiQueries = [...captured];
 
+    // The page also matches liked songs whose id is not in the catalog by title + artist.
     const byNameRows = await client.query<{ name: string; primary_artist: string }>(
       `SELECT name, primary_artist FROM track ORDER BY md5(id) LIMIT 10`,
     );
     const byName = byNameRows.rows.map((r, i) => ({ id: `${"0".repeat(20)}${String(i).padStart(2, "0")}`, matchKey: matchKey(r.name, r.primary_artist) }));
     captured.length = 0;
-    started = performance.now();
-    await recommend(prisma, { ...request, trackIds: [...request.trackIds, ...byName.map((b) => b.id)], byName });
-    const pageMs = performance.now() - started;
-    const pageQueries = [...captured];
+    await recommend(prisma, { ...requests[0], trackIds: [...requests[0].trackIds, ...byName.map((b) => b.id)], byName });
+    const pageQueries = captured.filter((q) => !apiQueries.some((a) => shapeOf(a.sql) === shapeOf(q.sql)));
 
-    const sum = (qs: CapturedQuery[]) => qs.reduce((s, q) => s + q.durationMs, 0);
+    const mean = (values: number[]) => values.reduce((s, v) => s + v, 0) / Math.max(1, values.length);
+    const perRequestQueries = apiQueries.reduce((s, q) => s + q.durationMs, 0) / requests.length;
     lines.push(
-      `One API request in-process (no HTTP): ${ms(apiMs)} total, ${apiQueries.length} queries taking ${sum(apiQueries)} ms (Prisma's whole-ms durations); ` +
-        `the rest is Prisma row mapping + ranking in JS.`,
-      `The page's recommend() with 10 ids matched by title + artist: ${ms(pageMs)}, ${pageQueries.length} queries.`,
+      `recommend() in-process (no HTTP), ${requests.length} of the run's bodies, one at a time: mean ${ms(mean(totals))}, ` +
+        `median ${ms(median(totals))}; ${(apiQueries.length / requests.length).toFixed(1)} queries per request taking ${ms(perRequestQueries)} ` +
+        `(Prisma's timing); the remaining ${ms(mean(totals) - perRequestQueries)} is JS (scaling, ranking) and Prisma result mapping.`,
+      "",
+      "| query (per API request unless noted) | rows | through Prisma | plain pg, same SQL | EXPLAIN execution |",
+      "|---|---:|---:|---:|---:|",
     );
-    const seen = new Set<string>();
+    const details: string[] = [];
+    const shapes = new Map<string, { label: string; example: CapturedQuery; prismaMs: number[] }>();
+    const label = (sql: string) =>
+      sql.includes('FROM "public"."cluster"') ? "clusters (readCatalogInfo)"
+      : sql.includes('FROM "public"."catalog_model"') ? "catalog_model (readCatalogInfo)"
+      : sql.includes('"match_key" IN') ? "tracks by match_key (page only: ids not in the catalog)"
+      : sql.includes('"cluster_id" =') ? "top tracks in cluster by popularity"
+      : sql.includes('"id" IN') ? "tracks by liked ids"
+      : sql.slice(0, 40);
     for (const query of [...apiQueries, ...pageQueries]) {
-      const key = query.sql.replace(/\$\d+(,\s*\$\d+)*/g, "$n");
-      if (seen.has(key)) continue;
-      seen.add(key);
-      const plan = await client.query<{ "QUERY PLAN": string }>(`EXPLAIN (ANALYZE, BUFFERS) ${query.sql}`, query.params);
-      const shownParams = JSON.stringify(query.params, (_k, v) => (typeof v === "string" && v.length > 30 ? `${v.slice(0, 30)}…` : v));
-      lines.push("", "```sql", shortSql(query.sql), `-- params: ${shownParams.length > 200 ? `${shownParams.slice(0, 200)}…` : shownParams}`, "```", "```");
-      lines.push(...plan.rows.map((r) => r["QUERY PLAN"]), "```");
+      const key = shapeOf(query.sql);
+      const entry = shapes.get(key) ?? { label: label(query.sql), example: query, prismaMs: [] };
+      entry.prismaMs.push(query.durationMs);
+      shapes.set(key, entry);
     }
+    for (const { label: name, example, prismaMs } of shapes.values()) {
+      const rawMs: number[] = [];
+      let rows = 0;
+      for (let i = 0; i < 12; i++) {
+        const started = performance.now();
+        rows = (await client.query(example.sql, example.params)).rowCount ?? 0;
+        if (i >= 2) rawMs.push(performance.now() - started);
+      }
+      const plan = (await client.query<{ "QUERY PLAN": string }>(`EXPLAIN (ANALYZE, BUFFERS) ${example.sql}`, example.params)).rows.map((r) => r["QUERY PLAN"]);
+      const execution = plan.find((l) => l.startsWith("Execution Time"))?.replace("Execution Time: ", "") ?? "?";
+      const calls = name.startsWith("tracks by match_key") ? "" : ` ×${(prismaMs.length / requests.length).toFixed(1)}`;
+      lines.push(`| ${name}${calls} | ${rows} | ${ms(median(prismaMs))} | ${ms(median(rawMs))} | ${execution} |`);
+      const shownParams = JSON.stringify(example.params, (_k, v) => (typeof v === "string" && v.length > 30 ? `${v.slice(0, 30)}…` : v));
+      details.push("", `${name}:`, "```sql", shortSql(example.sql), `-- params: ${shownParams.length > 160 ? `${shownParams.slice(0, 160)}…` : shownParams}`, "```", "```");
+      details.push(...plan.map((l) => (l.length > 220 ? `${l.slice(0, 220)}…` : l)), "```");
+    }
+    lines.push(...details);
   } finally {
     await prisma.$disconnect();
   }
@@ -417,6 +450,14 @@ async function main() {
       requests: bodies.map((body) => ({ method: "POST", path: "/api/recommendations", headers: { "content-type": "application/json" }, body })),
     });
 
+    // Baseline: the cheapest route (two one-row queries), to separate framework cost from ours.
+    const health = await load("GET /api/health (baseline)", {
+      url: appUrl,
+      connections,
+      seconds: Math.min(seconds, 10),
+      requests: [{ method: "GET", path: "/api/health" }],
+    });
+
     // (b) the signed-in page
     const library = await giveDemoCatalogSongs(client, fakeUrl);
     console.log(`page user: demo, ${library}`);
@@ -442,7 +483,7 @@ async function main() {
     console.log("\nSummary");
     console.log("| run | connections | seconds | requests | req/s | p50 | p95 | p99 | max | errors | non-2xx |");
     console.log("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-    for (const f of [api, page]) {
+    for (const f of [api, health, page]) {
       console.log(
         `| ${f.name} | ${f.connections} | ${f.seconds} | ${f.requests} | ${f.throughput.toFixed(0)} | ${ms(f.p50)} | ${ms(f.p95)} | ${ms(f.p99)} | ${ms(f.max)} | ${f.errors + f.timeouts} | ${f.non2xx} |`,
       );
@@ -450,8 +491,8 @@ async function main() {
     const target = api.p95 < 50 && api.errors + api.timeouts + api.non2xx === 0;
     console.log(`target (API p95 < 50 ms at ${connections} connections, no errors): ${target ? "met" : "MISSED"}`);
 
-    console.log("\nSQL per request (EXPLAIN (ANALYZE, BUFFERS), run after the load, with a body from the run):");
-    for (const line of await explainRequestSql(url, bodies[0], client)) console.log(line);
+    console.log("\nSQL per request (after the load, with the run's bodies; EXPLAIN (ANALYZE, BUFFERS) of one each):");
+    for (const line of await explainRequestSql(url, bodies, client)) console.log(line);
   } finally {
     clearTimeout(watchdog);
     await client.end().catch(() => {});

@@ -2,6 +2,7 @@ import Link from "next/link";
 import { redirect } from "next/navigation";
 import { ProfileChart } from "@/app/components/ProfileChart";
 import { SignOutButton } from "@/app/components/SignOutButton";
+import { TasteMapChart } from "@/app/components/TasteMapChart";
 import { TasteMix } from "@/app/components/TasteMix";
 import { currentUser } from "@/lib/auth/session";
 import { getDb } from "@/lib/db/server";
@@ -120,6 +121,11 @@ function Ready({ view, controls }: { view: Extract<UserRecommendations, { kind: 
           <h2 className="mb-4 font-semibold">Your taste mix</h2>
           <TasteMix shares={result.shares} />
         </div>
+      </section>
+
+      <section className="rounded-xl border border-zinc-800 bg-zinc-900/60 p-6">
+        <h2 className="mb-4 font-semibold">Where your taste sits</h2>
+        <TasteMapChart map={view.map} dominantClusterId={dominant.id} />
       </section>
 
       <section className="space-y-4">

@@ -4,6 +4,7 @@ import { readCatalogInfo } from "../catalog/store";
 import type { Db } from "../db/client";
 import { spotifyForUser } from "../spotify/client";
 import { likedSongsFor, syncLibrary, type SyncResult } from "../spotify/library";
+import { tasteMap, type TasteMap } from "./map";
 import { DEFAULT_REQUEST, recommend, type RecommendationResult } from "./service";
 
 /** The page's controls, from its query string; anything invalid falls back to the default. */
@@ -19,7 +20,7 @@ export type UserRecommendations =
   | { kind: "catalog-empty" }
   | { kind: "no-liked-songs"; sync: SyncResult }
   | { kind: "none-in-catalog"; sync: SyncResult; result: RecommendationResult }
-  | { kind: "ready"; sync: SyncResult; result: RecommendationResult };
+  | { kind: "ready"; sync: SyncResult; result: RecommendationResult; map: TasteMap };
 
 /**
  * Everything the recommendations page shows for one user: sync their liked
@@ -44,5 +45,8 @@ export async function recommendationsForUser(db: Db, userId: string, controls: P
     },
     catalog,
   );
-  return { kind: result.dominant ? "ready" : "none-in-catalog", sync, result };
+  if (!result.dominant) return { kind: "none-in-catalog", sync, result };
+  // The map shows at most the 2,000 most recent liked songs: enough to see where a taste lies.
+  const map = await tasteMap(db, catalog, liked.trackIds.slice(0, 2_000), result.recommendations.map((r) => r.track.id));
+  return { kind: "ready", sync, result, map };
 }

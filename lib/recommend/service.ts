@@ -119,15 +119,25 @@ export async function recommend(db: Db, request: RecommendationRequest, catalog?
   let floorUsed = request.minPopularity;
   for (const { clusterId, slots } of plan) {
     const likedHere = liked.tracks.filter((t) => t.clusterId === clusterId);
-    for (const floor of popularityFloors(request.minPopularity)) {
-      const candidates = await topTracksInCluster(db, clusterId, floor, scaler, slots);
-      const ranked = rankCandidates(candidates, likedHere, {
+    const rank = (candidates: RecTrack[]) =>
+      rankCandidates(candidates, likedHere, {
         limit: slots,
         maxPerArtist: request.maxPerArtist,
         allowExplicit: request.allowExplicit,
         excludeIds: liked.ids,
         excludeSongs: new Set([...liked.matchKeys, ...alreadyPicked]),
       });
+    for (const floor of popularityFloors(request.minPopularity)) {
+      // Widen the pool before lowering the floor: duplicates and the artist cap
+      // can use up the most popular songs while many more pass the floor.
+      let pool = Math.max(CANDIDATE_POOL, slots * 20);
+      let candidates = await topTracksInCluster(db, clusterId, floor, scaler, pool);
+      let ranked = rank(candidates);
+      while (ranked.length < slots && candidates.length === pool && pool < MAX_CANDIDATE_POOL) {
+        pool *= 4;
+        candidates = await topTracksInCluster(db, clusterId, floor, scaler, pool);
+        ranked = rank(candidates);
+      }
       if (ranked.length >= slots || floor === 0) {
         floorUsed = Math.min(floorUsed, floor);
         for (const r of ranked) {
@@ -148,12 +158,13 @@ export async function recommend(db: Db, request: RecommendationRequest, catalog?
 
 /** Candidates are the most popular songs of a cluster above a floor; ranking then reorders them by taste. */
 const CANDIDATE_POOL = 1_500;
+const MAX_CANDIDATE_POOL = 24_000;
 
-async function topTracksInCluster(db: Db, clusterId: number, floor: number, scaler: Scaler, slots: number): Promise<RecTrack[]> {
+async function topTracksInCluster(db: Db, clusterId: number, floor: number, scaler: Scaler, pool: number): Promise<RecTrack[]> {
   const rows = await db.track.findMany({
     where: { clusterId, popularity: { gte: floor } },
     orderBy: [{ popularity: "desc" }, { id: "asc" }],
-    take: Math.max(CANDIDATE_POOL, slots * 20),
+    take: pool,
     select: TRACK_SELECT,
   });
   return rows.map((row) => toRecTrack(row, scaler));

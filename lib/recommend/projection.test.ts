@@ -1,0 +1,28 @@
+import { describe, expect, it } from "vitest";
+import { seededRandom } from "../clustering/choose-k";
+import { fitProjection } from "./projection";
+
+describe("2-D projection", () => {
+  it("keeps the direction of largest spread as the first axis", () => {
+    const random = seededRandom(3);
+    // Spread 10 along the 3rd feature, 1 along the 1st, nearly none along the 2nd.
+    const rows = Array.from({ length: 200 }, () => [random() - 0.5, (random() - 0.5) * 0.01, (random() - 0.5) * 10]);
+    const project = fitProjection(rows);
+    const far = project([0, 0, 5]);
+    const near = project([0.5, 0, 0]);
+    expect(Math.abs(far[0])).toBeGreaterThan(4);
+    expect(Math.abs(far[1])).toBeLessThan(0.5);
+    expect(Math.abs(near[1])).toBeGreaterThan(0.4);
+  });
+
+  it("keeps groups that are apart in feature space apart on the map", () => {
+    const random = seededRandom(4);
+    const group = (centre: number[]) => Array.from({ length: 50 }, () => centre.map((c) => c + random() * 0.2));
+    const a = group([2, 2, 0, 0]);
+    const b = group([-2, -2, 0, 0]);
+    const project = fitProjection([...a, ...b]);
+    const distance = (p: number[], q: number[]) => Math.hypot(p[0] - q[0], p[1] - q[1]);
+    expect(distance(project(a[0]), project(b[0]))).toBeGreaterThan(5);
+    expect(distance(project(a[0]), project(a[1]))).toBeLessThan(1);
+  });
+});
