@@ -28,7 +28,7 @@ try {
     onPhase: (phase, total) =>
       phase === "read" ? progress("read", total, "MB", 1e6)
       : phase === "write" ? progress("write", total, "rows")
-      : { update() {}, finish() {} },
+      : progress("cluster", 1, "step"),
   });
   printSummary(summary);
 } catch (error) {

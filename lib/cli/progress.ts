@@ -27,6 +27,8 @@ export function progress(label: string, total: number, unit: string, scale = 1):
     };
   }
   let lastLog = started;
+  // A line when the phase starts, so logs (and tests) can tell where a run is.
+  console.error(`${label}: started (${Math.round(total / scale)} ${unit})`);
   return {
     update(done) {
       const now = Date.now();

@@ -1,5 +1,6 @@
 import { NextResponse } from "next/server";
 import { getDb } from "@/lib/db/server";
+import { readBodyWithLimit } from "@/lib/http/read-body";
 import { describeIssues, recommendationRequestSchema } from "@/lib/recommend/request";
 import { CatalogNotSeededError, recommend } from "@/lib/recommend/service";
 
@@ -18,9 +19,8 @@ export async function POST(request: Request) {
     return problem(415, "Send a JSON body with Content-Type: application/json.");
   }
   const declared = Number(request.headers.get("content-length") ?? 0);
-  if (declared > MAX_BODY_BYTES) return problem(413, `The body is larger than ${MAX_BODY_BYTES} bytes.`);
-  const text = await request.text();
-  if (Buffer.byteLength(text) > MAX_BODY_BYTES) return problem(413, `The body is larger than ${MAX_BODY_BYTES} bytes.`);
+  const text = declared > MAX_BODY_BYTES ? null : await readBodyWithLimit(request, MAX_BODY_BYTES);
+  if (text === null) return problem(413, `The body is larger than ${MAX_BODY_BYTES} bytes.`);
 
   let body: unknown;
   try {
