@@ -144,6 +144,8 @@ describe("recommenders, on a hand-made catalog", () => {
     const service = readFileSync(fileURLToPath(new URL("../recommend/service.ts", import.meta.url)), "utf8");
     const pool = /const CANDIDATE_POOL = ([\d_]+);/.exec(service)?.[1];
     expect(Number(pool?.replaceAll("_", ""))).toBe(APP_SETTINGS.candidatePool);
+    const maxPool = /const MAX_CANDIDATE_POOL = ([\d_]+);/.exec(service)?.[1];
+    expect(Number(maxPool?.replaceAll("_", ""))).toBe(APP_SETTINGS.maxCandidatePool);
     expect(SEED_DEFAULTS).toEqual({ k: DEFAULT_K, kmeansSeed: DEFAULT_SEED });
   });
 });

@@ -29,6 +29,7 @@ export const APP_SETTINGS = {
   maxPerArtist: 2,
   allowExplicit: true,
   candidatePool: 1_500,
+  maxCandidatePool: 24_000,
 } as const;
 
 /** `npm run seed`'s defaults (lib/catalog/seed.ts DEFAULT_K and DEFAULT_SEED), checked by evaluation.test.ts. */
@@ -106,8 +107,9 @@ export function articleRecommender(catalog: EvalCatalog, clustering: CatalogClus
 /**
  * The app's method, as lib/recommend/service.ts runs it in "dominant" mode: candidates are the
  * dominant cluster's most popular tracks (popularity desc, id asc) at or above the popularity
- * floor, at most max(1,500, 20 × limit) of them; the app's rankCandidates orders them by closeness
- * to the user's taste in that cluster; the floor drops by 10 until the list is full.
+ * floor, at most max(1,500, 20 × limit) of them, widened ×4 (up to 24,000) while duplicates and
+ * the artist cap leave the list short; the app's rankCandidates orders them by closeness to the
+ * user's taste in that cluster; the floor drops by 10 until the list is full.
  */
 export function oursRecommender(catalog: EvalCatalog, clustering: CatalogClustering): Recommender {
   const byPopularity = Array.from({ length: clustering.k }, () => [] as number[]);
@@ -133,11 +135,20 @@ export function oursRecommender(catalog: EvalCatalog, clustering: CatalogCluster
         excludeSongs: new Set(liked.map((t) => t.matchKey)),
       };
       const ordered = byPopularity[dominant];
-      const poolSize = Math.min(ordered.length, Math.max(APP_SETTINGS.candidatePool, limit * 20));
-      for (const floor of popularityFloors(APP_SETTINGS.minPopularity)) {
+      const candidatesAbove = (floor: number, pool: number) => {
         const candidates: RecTrack[] = [];
-        for (let j = 0; j < poolSize && tracks[ordered[j]].popularity >= floor; j++) candidates.push(recTrack(ordered[j]));
-        const ranked = rankCandidates(candidates, likedHere, options);
+        for (let j = 0; j < ordered.length && j < pool && tracks[ordered[j]].popularity >= floor; j++) candidates.push(recTrack(ordered[j]));
+        return candidates;
+      };
+      for (const floor of popularityFloors(APP_SETTINGS.minPopularity)) {
+        let pool = Math.max(APP_SETTINGS.candidatePool, limit * 20);
+        let candidates = candidatesAbove(floor, pool);
+        let ranked = rankCandidates(candidates, likedHere, options);
+        while (ranked.length < limit && candidates.length === pool && pool < APP_SETTINGS.maxCandidatePool) {
+          pool *= 4;
+          candidates = candidatesAbove(floor, pool);
+          ranked = rankCandidates(candidates, likedHere, options);
+        }
         if (ranked.length >= limit || floor === 0) return ranked.map((r) => catalog.indexOf(r.track.id));
       }
       return []; // unreachable: popularityFloors always ends at 0
