@@ -5,7 +5,7 @@
 import fs from "node:fs";
 import { parseArgs } from "node:util";
 import { createGzip } from "node:zlib";
-import { seededRandom } from "../lib/clustering/choose-k";
+import { seededRandom } from "../lib/random";
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { rows: { type: "string", default: "586672" } } });
 const out = positionals[0];

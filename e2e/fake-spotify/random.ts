@@ -6,6 +6,7 @@
  * exception: they use crypto randomness because nothing should be able to guess them.
  */
 import { randomBytes } from "node:crypto";
+import { seededRandom as seededRandomFloats } from "../../lib/random";
 
 const BASE62_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
@@ -14,16 +15,9 @@ export const SPOTIFY_ID_PATTERN = /^[0-9A-Za-z]{22}$/;
 
 export type RandomSource = () => number;
 
-/** mulberry32: tiny, fast, good enough for test decisions. Returns floats in [0, 1). */
+/** mulberry32 (lib/random.ts): floats in [0, 1). */
 export function seededRandom(seed: number): RandomSource {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return seededRandomFloats(seed);
 }
 
 /** 32-bit FNV-1a hash of a string, used to derive per-item seeds. */

@@ -1,21 +1,10 @@
+import { seededRandom } from "../random";
 import { fitKMeans, squaredDistance } from "./kmeans";
 
 export interface KCandidate {
   k: number;
   inertia: number;
   silhouette: number;
-}
-
-/** A seeded PRNG (mulberry32): sampling must be repeatable like the clustering. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Up to `size` points drawn without replacement, repeatably. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { CLUSTER_FEATURES } from "../catalog/types";
-import { chooseK, seededRandom, silhouette } from "./choose-k";
+import { seededRandom } from "../random";
+import { chooseK, silhouette } from "./choose-k";
 import { fitKMeans, nearestCentroid } from "./kmeans";
 import { clusterLabels } from "./labels";
 import { fitScaler, standardize, unstandardize } from "./scaler";

@@ -1,6 +1,6 @@
 // The four recommenders compared offline. Each sees a user's liked songs only (never the held-out
 // ones) and returns up to `limit` track indices, best first, from the catalog minus the liked songs.
-import { seededRandom } from "../clustering/choose-k";
+import { seededRandom } from "../random";
 import { popularityFloors, rankCandidates } from "../recommend/rank";
 import { dominantCluster, type RecTrack } from "../recommend/taste";
 import type { CatalogClustering, EvalCatalog } from "./catalog";

@@ -1,6 +1,6 @@
 // Simulated users: a seed artist, a genre of theirs, a few artists sharing that genre, and a
 // sample of those artists' tracks as liked songs, 20% of them held out as the test set. Pure.
-import { seededRandom } from "../clustering/choose-k";
+import { seededRandom } from "../random";
 import type { EvalCatalog } from "./catalog";
 
 export interface SimulationOptions {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { seededRandom } from "../clustering/choose-k";
+import { seededRandom } from "../random";
 import { fitProjection } from "./projection";
 
 describe("2-D projection", () => {
