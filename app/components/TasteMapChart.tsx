@@ -11,8 +11,9 @@ export function TasteMapChart({ map, dominantClusterId }: { map: TasteMap; domin
   const xs = all.map((p) => p[0]);
   const ys = all.map((p) => p[1]);
   const [minX, maxX, minY, maxY] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
-  const sx = (x: number) => PAD + ((x - minX) / (maxX - minX || 1)) * (WIDTH - 2 * PAD);
-  const sy = (y: number) => HEIGHT - PAD - ((y - minY) / (maxY - minY || 1)) * (HEIGHT - 2 * PAD);
+  // One decimal is plenty on a 560-pixel canvas, and keeps the page small.
+  const sx = (x: number) => Math.round((PAD + ((x - minX) / (maxX - minX || 1)) * (WIDTH - 2 * PAD)) * 10) / 10;
+  const sy = (y: number) => Math.round((HEIGHT - PAD - ((y - minY) / (maxY - minY || 1)) * (HEIGHT - 2 * PAD)) * 10) / 10;
   return (
     <figure>
       <svg viewBox={`0 0 ${WIDTH} ${HEIGHT}`} className="w-full" role="img" aria-label="Map of the catalog by sound, with your songs and the recommendations">

@@ -6,7 +6,7 @@ import type { Db } from "../db/client";
 import { fitProjection, type Point2D } from "./projection";
 
 /** Catalog tracks drawn on the map: enough to show the clusters' shapes, few enough for one SVG. */
-const MAP_SAMPLE = 1_200;
+const MAP_SAMPLE = 700;
 
 export interface TasteMap {
   catalog: { point: Point2D; clusterId: number }[];

@@ -131,11 +131,11 @@ export async function recommend(db: Db, request: RecommendationRequest, catalog?
       // Widen the pool before lowering the floor: duplicates and the artist cap
       // can use up the most popular songs while many more pass the floor.
       let pool = Math.max(CANDIDATE_POOL, slots * 20);
-      let candidates = await topTracksInCluster(db, clusterId, floor, scaler, pool);
+      let candidates = await topTracksInCluster(db, info, clusterId, floor, pool);
       let ranked = rank(candidates);
       while (ranked.length < slots && candidates.length === pool && pool < MAX_CANDIDATE_POOL) {
         pool *= 4;
-        candidates = await topTracksInCluster(db, clusterId, floor, scaler, pool);
+        candidates = await topTracksInCluster(db, info, clusterId, floor, pool);
         ranked = rank(candidates);
       }
       if (ranked.length >= slots || floor === 0) {
@@ -160,14 +160,39 @@ export async function recommend(db: Db, request: RecommendationRequest, catalog?
 const CANDIDATE_POOL = 1_500;
 const MAX_CANDIDATE_POOL = 24_000;
 
-async function topTracksInCluster(db: Db, clusterId: number, floor: number, scaler: Scaler, pool: number): Promise<RecTrack[]> {
-  const rows = await db.track.findMany({
-    where: { clusterId, popularity: { gte: floor } },
-    orderBy: [{ popularity: "desc" }, { id: "asc" }],
-    take: pool,
-    select: TRACK_SELECT,
-  });
-  return rows.map((row) => toRecTrack(row, scaler));
+/**
+ * Candidate lists depend only on the catalog version, the cluster, the floor
+ * and the pool size, so each server process reads them once per seed instead
+ * of once per request (the biggest query of a request, and its z-scores).
+ * Pools larger than CACHED_POOL_LIMIT are rare and not kept.
+ */
+const candidateCache = new Map<string, Promise<RecTrack[]>>();
+let candidateCacheVersion = "";
+const CACHED_POOL_LIMIT = 6_000;
+
+function topTracksInCluster(db: Db, info: CatalogInfo, clusterId: number, floor: number, pool: number): Promise<RecTrack[]> {
+  const version = `${info.model.seededAt.toISOString()}:${info.model.datasetChecksum}:${info.model.k}`;
+  if (version !== candidateCacheVersion) {
+    candidateCache.clear();
+    candidateCacheVersion = version;
+  }
+  const key = `${clusterId}:${floor}:${pool}`;
+  const cached = candidateCache.get(key);
+  if (cached) return cached;
+  const scaler = { means: info.model.scalerMeans, stds: info.model.scalerStds };
+  const load = db.track
+    .findMany({
+      where: { clusterId, popularity: { gte: floor } },
+      orderBy: [{ popularity: "desc" }, { id: "asc" }],
+      take: pool,
+      select: TRACK_SELECT,
+    })
+    .then((rows) => rows.map((row) => toRecTrack(row, scaler)));
+  if (pool <= CACHED_POOL_LIMIT) {
+    candidateCache.set(key, load);
+    load.catch(() => candidateCache.delete(key)); // a failed read is retried by the next request
+  }
+  return load;
 }
 
 async function matchLikedTracks(db: Db, request: RecommendationRequest, scaler: Scaler) {
