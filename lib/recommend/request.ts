@@ -25,8 +25,9 @@ export const recommendationRequestSchema = z
 export type RecommendationInput = z.input<typeof recommendationRequestSchema>;
 
 /** "trackIds[3]: must be a 22-character base62 Spotify track id" — names the field. */
-export function describeIssues(error: z.ZodError): string {
-  return error.issues
+export function describeIssues(error: z.ZodError, max = 5): string {
+  const described = error.issues
+    .slice(0, max)
     .map((issue) => {
       const field = issue.path.reduce<string>(
         (acc, part) => (typeof part === "number" ? `${acc}[${part}]` : acc ? `${acc}.${String(part)}` : String(part)),
@@ -35,4 +36,7 @@ export function describeIssues(error: z.ZodError): string {
       return field ? `${field}: ${issue.message}` : issue.message;
     })
     .join("; ");
+  // A thousand bad ids would otherwise make a 60 KB message.
+  const more = error.issues.length - max;
+  return more > 0 ? `${described}; and ${more} more` : described;
 }

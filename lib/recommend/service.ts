@@ -134,11 +134,12 @@ export async function recommend(db: Db, request: RecommendationRequest, catalog?
       let candidates = await topTracksInCluster(db, info, clusterId, floor, pool);
       let ranked = rank(candidates);
       while (ranked.length < slots && candidates.length === pool && pool < MAX_CANDIDATE_POOL) {
-        pool *= 4;
+        pool = Math.min(pool * 4, MAX_CANDIDATE_POOL);
         candidates = await topTracksInCluster(db, info, clusterId, floor, pool);
         ranked = rank(candidates);
       }
-      if (ranked.length >= slots || floor === 0) {
+      // A full pool means a lower floor would only return the same most popular songs again.
+      if (ranked.length >= slots || floor === 0 || candidates.length === pool) {
         floorUsed = Math.min(floorUsed, floor);
         for (const r of ranked) {
           alreadyPicked.add(r.track.matchKey);
