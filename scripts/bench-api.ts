@@ -9,6 +9,7 @@
 // with autocannon for a bounded time each, and prints throughput, p50/p95/p99 latency and
 // errors. Then it prints EXPLAIN (ANALYZE, BUFFERS) of the SQL one request runs, stops
 // everything and drops the database.
+import { seededRandom } from "../lib/random";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import { createRequire } from "node:module";
@@ -107,18 +108,6 @@ function shuffled<T>(items: readonly T[], random: () => number): T[] {
     [copy[i], copy[j]] = [copy[j], copy[i]];
   }
   return copy;
-}
-
-/** mulberry32: a seeded PRNG, so every run sends the same bodies. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const ms = (value: number) => `${value.toFixed(1)} ms`;
@@ -266,7 +255,7 @@ async function signIn(appUrl: string, fakeUrl: string, userId: string): Promise<
 
 /** Liked-song id lists for the API: the demo library for the sample, catalog draws with a taste otherwise. */
 async function requestBodies(client: pg.Client, count: number): Promise<{ bodies: string[]; source: string }> {
-  const random = prng(7);
+  const random = seededRandom(7);
   const demoIds = (JSON.parse(fs.readFileSync(SAMPLE_LIBRARY, "utf8")) as { savedTracks: { id: string | null }[] }).savedTracks
     .flatMap((t) => (t.id ? [t.id] : []));
   const inCatalog = (await client.query<{ id: string }>(`SELECT id FROM track WHERE id = ANY($1)`, [demoIds])).rows.map((r) => r.id);
