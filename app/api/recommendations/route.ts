@@ -1,10 +1,14 @@
 import { NextResponse } from "next/server";
 import { getDb } from "@/lib/db/server";
+import { admissionGate } from "@/lib/http/admission";
 import { readBodyWithLimit } from "@/lib/http/read-body";
 import { describeIssues, recommendationRequestSchema } from "@/lib/recommend/request";
 import { CatalogNotSeededError, recommend } from "@/lib/recommend/service";
 
 export const dynamic = "force-dynamic";
+
+/** Above this many requests in progress, answer 503 at once rather than queue (measured: docs/benchmarks.md). */
+const gate = admissionGate(64);
 
 /** Refuse bodies larger than any valid request (1,000 ids) could be. */
 const MAX_BODY_BYTES = 64 * 1024;
@@ -15,6 +19,17 @@ function problem(status: number, error: string) {
 
 /** POST /api/recommendations {"trackIds": [...], "limit"?, "minPopularity"?, "mode"?, ...} */
 export async function POST(request: Request) {
+  if (!gate.tryEnter()) {
+    return NextResponse.json({ error: "Too many requests in progress; retry in a second." }, { status: 503, headers: { "Retry-After": "1" } });
+  }
+  try {
+    return await answer(request);
+  } finally {
+    gate.leave();
+  }
+}
+
+async function answer(request: Request): Promise<Response> {
   if (!request.headers.get("content-type")?.toLowerCase().startsWith("application/json")) {
     return problem(415, "Send a JSON body with Content-Type: application/json.");
   }
