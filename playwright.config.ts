@@ -2,7 +2,8 @@ import { defineConfig } from "@playwright/test";
 
 // End-to-end tests run the built app (next build + next start) against the fake
 // Spotify, in Debian's Chromium: browsers cannot be downloaded here.
-export const APP_PORT = 3100;
+// Overridable so that two checkouts can run their tests side by side.
+export const APP_PORT = Number(process.env.E2E_APP_PORT ?? 3100);
 
 export default defineConfig({
   testDir: "e2e",

@@ -4,7 +4,7 @@ import { startEmbeddedPostgres } from "../../lib/db/embedded";
 import { buildIfStale, startStack } from "../../scripts/stack";
 import { APP_PORT } from "../../playwright.config";
 
-export const FAKE_SPOTIFY_PORT = 4110;
+export const FAKE_SPOTIFY_PORT = Number(process.env.E2E_FAKE_SPOTIFY_PORT ?? 4110);
 
 /**
  * Builds the app, then starts a fresh database (on DATABASE_URL's server, or a
@@ -18,7 +18,11 @@ export default async function globalSetup() {
   const configured = process.env.DATABASE_URL?.trim();
   const server = configured
     ? null
-    : await startEmbeddedPostgres({ dataDir: ".data/postgres-test", port: 54330, unsafeFast: true });
+    : await startEmbeddedPostgres({
+        dataDir: process.env.TEST_EMBEDDED_PG_DIR ?? ".data/postgres-test",
+        port: Number(process.env.TEST_EMBEDDED_PG_PORT ?? 54330),
+        unsafeFast: true,
+      });
   const adminUrl = configured ?? server!.adminUrl;
   const name = `e2e_${randomBytes(4).toString("hex")}`;
   await ensureDatabase(adminUrl, name);
