@@ -28,7 +28,8 @@ const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 const newId = () => Array.from({ length: 22 }, () => BASE62[Math.floor(random() * 62)]).join("");
 const jitter = (v: string) => Math.min(1, Math.max(0, Number(v) + (random() - 0.5) * 0.1)).toFixed(3);
 /** Every element of a Python list literal (['a', "b's"]) gets the suffix. */
-const suffixEach = (list: string, suffix: string) => list.replace(/(['"])((?:(?!\1).)*)\1/g, (_m, q, text) => `${q}${text}${suffix}${q}`);
+const suffixEach = (list: string, suffix: string) =>
+  list.replace(/(['"])((?:\\.|(?!\1)[^\\])*)\1/g, (_m, q, text) => `${q}${text}${suffix}${q}`);
 const csvField = (v: string) => (/[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
 
 const gzip = createGzip();

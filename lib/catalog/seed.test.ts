@@ -58,6 +58,21 @@ describe("seeding the catalog", () => {
     expect(Number(leftovers[0].n)).toBe(0);
   });
 
+
+  it("leaves the new track table analyzed, so the planner uses the match_key index for a list of keys", async () => {
+    const [stats] = await db.$queryRaw<{ analyzed: boolean; columns: bigint }[]>`
+      SELECT (SELECT last_analyze IS NOT NULL FROM pg_stat_user_tables WHERE relname = 'track') AS analyzed,
+             (SELECT count(*) FROM pg_stats WHERE tablename = 'track' AND attname = 'match_key') AS columns`;
+    expect(stats).toEqual({ analyzed: true, columns: 1n });
+    const keys = await db.$queryRaw<{ match_key: string }[]>`SELECT match_key FROM track ORDER BY id LIMIT 100`;
+    const plan = await db.$queryRawUnsafe<{ "QUERY PLAN": string }[]>(
+      `EXPLAIN SELECT id FROM track WHERE match_key = ANY($1::text[]) ORDER BY popularity DESC, id`,
+      keys.map((k) => k.match_key),
+    );
+    const text = plan.map((row) => row["QUERY PLAN"]).join("\n");
+    expect(text).toContain("track_match_key_idx");
+    expect(text).not.toContain("Seq Scan");
+  });
   it("gives the same clusters when seeded again with the same k and seed", async () => {
     const before = await db.track.findMany({ select: { id: true, clusterId: true }, orderBy: { id: "asc" } });
     await seedCatalog(db, { file: SAMPLE, k: 6 });

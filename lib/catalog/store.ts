@@ -98,6 +98,9 @@ async function swapInTrackTable(db: Db): Promise<void> {
     if (onNext === definition) throw new Error(`cannot rebuild index ${name}: unexpected definition ${definition}`);
     await db.$executeRawUnsafe(onNext);
   }
+  // Planner statistics now, not whenever autovacuum gets to it: without them the
+  // estimates for `match_key IN (…)` are so far off that PostgreSQL scans the table.
+  await db.$executeRaw`ANALYZE track_next`;
   await db.$executeRaw`DROP TABLE track`;
   await db.$executeRaw`ALTER TABLE track_next RENAME TO track`;
   for (const { name } of [...primaryKey, ...indexes]) {
