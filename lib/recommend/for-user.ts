@@ -5,7 +5,7 @@ import type { Db } from "../db/client";
 import { spotifyForUser } from "../spotify/client";
 import { likedSongsFor, syncLibrary, type SyncResult } from "../spotify/library";
 import { tasteMap, type TasteMap } from "./map";
-import { DEFAULT_REQUEST, recommend, type RecommendationResult } from "./service";
+import { DEFAULT_REQUEST, recommendWithTaste, type RecommendationResult } from "./service";
 
 /** The page's controls, from its query string; anything invalid falls back to the default. */
 export const pageControlsSchema = z.object({
@@ -33,7 +33,7 @@ export async function recommendationsForUser(db: Db, userId: string, controls: P
   const sync = await syncLibrary(db, spotifyForUser(db, userId), userId);
   const liked = await likedSongsFor(db, userId);
   if (liked.trackIds.length === 0) return { kind: "no-liked-songs", sync };
-  const result = await recommend(
+  const { result, likedZ, recommendedZ } = await recommendWithTaste(
     db,
     {
       ...liked,
@@ -47,6 +47,6 @@ export async function recommendationsForUser(db: Db, userId: string, controls: P
   );
   if (!result.dominant) return { kind: "none-in-catalog", sync, result };
   // The map shows at most the 2,000 most recent liked songs: enough to see where a taste lies.
-  const map = await tasteMap(db, catalog, liked.trackIds.slice(0, 2_000), result.recommendations.map((r) => r.track.id));
+  const map = await tasteMap(db, catalog, likedZ.slice(0, 2_000), recommendedZ);
   return { kind: "ready", sync, result, map };
 }

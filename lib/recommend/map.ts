@@ -35,15 +35,12 @@ async function fitMap(db: Db, info: CatalogInfo): Promise<FittedMap> {
 }
 
 /** A 2-D map (PCA) of a catalog sample coloured by cluster, with the user's liked songs and recommendations on it. */
-export async function tasteMap(db: Db, info: CatalogInfo, likedIds: string[], recommendedIds: string[]): Promise<TasteMap> {
+export async function tasteMap(db: Db, info: CatalogInfo, likedZ: number[][], recommendedZ: number[][]): Promise<TasteMap> {
   const key = info.model.seededAt.toISOString();
   if (!fitted.has(key)) {
     fitted.clear();
     fitted.set(key, fitMap(db, info).catch((error) => { fitted.delete(key); throw error; }));
   }
   const map = await fitted.get(key)!;
-  const rows = await db.track.findMany({ where: { id: { in: [...likedIds, ...recommendedIds] } }, select: TRACK_SELECT });
-  const pointById = new Map(rows.map((row) => [row.id, map.project(zOf(row, info))]));
-  const points = (ids: string[]) => ids.flatMap((id): Point2D[] => { const p = pointById.get(id); return p ? [p] : []; });
-  return { catalog: map.catalog, liked: points(likedIds), recommended: points(recommendedIds) };
+  return { catalog: map.catalog, liked: likedZ.map(map.project), recommended: recommendedZ.map(map.project) };
 }

@@ -1,3 +1,4 @@
+import { PCA } from "ml-pca";
 import { describe, expect, it } from "vitest";
 import { seededRandom } from "../random";
 import { fitProjection } from "./projection";
@@ -24,5 +25,18 @@ describe("2-D projection", () => {
     const distance = (p: number[], q: number[]) => Math.hypot(p[0] - q[0], p[1] - q[1]);
     expect(distance(project(a[0]), project(b[0]))).toBeGreaterThan(5);
     expect(distance(project(a[0]), project(a[1]))).toBeLessThan(1);
+  });
+
+  it("projects any song exactly as PCA's own predict does", () => {
+    const random = seededRandom(5);
+    const rows = Array.from({ length: 300 }, () => Array.from({ length: 7 }, (_, d) => (random() - 0.5) * (d + 1) + d));
+    const project = fitProjection(rows);
+    const pca = new PCA(rows, { center: true, scale: false });
+    for (const z of [rows[0], rows[137], [3, -2, 0, 1, 5, -4, 2]]) {
+      const [expected] = pca.predict([z], { nComponents: 2 }).to2DArray();
+      const actual = project(z);
+      expect(actual[0]).toBeCloseTo(expected[0], 9);
+      expect(actual[1]).toBeCloseTo(expected[1], 9);
+    }
   });
 });

@@ -79,6 +79,17 @@ function profileOf(values: number[]): Record<string, number> {
  * mix), and rank that cluster's songs by closeness to the user's taste.
  */
 export async function recommend(db: Db, request: RecommendationRequest, catalog?: CatalogInfo): Promise<RecommendationResult> {
+  return (await recommendWithTaste(db, request, catalog)).result;
+}
+
+/** The result, plus the songs' standardized features for the page's map, most recent liked song first. */
+export interface RecommendationWithTaste {
+  result: RecommendationResult;
+  likedZ: number[][];
+  recommendedZ: number[][];
+}
+
+export async function recommendWithTaste(db: Db, request: RecommendationRequest, catalog?: CatalogInfo): Promise<RecommendationWithTaste> {
   const info = catalog ?? (await readCatalogInfo(db));
   if (!info) throw new CatalogNotSeededError();
   const scaler = { means: info.model.scalerMeans, stds: info.model.scalerStds };
@@ -96,7 +107,9 @@ export async function recommend(db: Db, request: RecommendationRequest, catalog?
     notice: null,
     recommendations: [],
   };
-  if (shares.length === 0) return result;
+  const recommendedZ: number[][] = [];
+  const withTaste = () => ({ result, likedZ: liked.tracks.map((t) => t.z), recommendedZ });
+  if (shares.length === 0) return withTaste();
 
   const top = shares[0];
   const topCluster = clusterById.get(top.clusterId)!;
@@ -143,8 +156,9 @@ export async function recommend(db: Db, request: RecommendationRequest, catalog?
         floorUsed = Math.min(floorUsed, floor);
         for (const r of ranked) {
           alreadyPicked.add(r.track.matchKey);
-          const { z: _z, matchKey: _m, ...track } = r.track;
+          const { z, matchKey: _m, ...track } = r.track;
           result.recommendations.push({ ...r, track });
+          recommendedZ.push(z);
         }
         break;
       }
@@ -154,7 +168,7 @@ export async function recommend(db: Db, request: RecommendationRequest, catalog?
   if (floorUsed < request.minPopularity) {
     result.notice = `Too few songs in this cluster have popularity ≥ ${request.minPopularity}; showing songs with popularity ≥ ${floorUsed}.`;
   }
-  return result;
+  return withTaste();
 }
 
 /** Candidates are the most popular songs of a cluster above a floor; ranking then reorders them by taste. */

@@ -53,19 +53,26 @@ export async function syncLibrary(db: Db, spotify: UserSpotify, userId: string):
     where: { id: userId },
     select: { libraryTotal: true, skippedLocal: true, librarySyncedAt: true },
   });
-  const cached = new Map(
-    (await db.savedTrack.findMany({ where: { userId }, select: { trackId: true, addedAt: true } })).map((s) => [s.trackId, s.addedAt.getTime()]),
-  );
+  // When are these songs in the cache liked? A return visit asks only about the songs on the pages it reads.
+  const cachedAddedAt = async (trackIds: string[]) =>
+    new Map(
+      (await db.savedTrack.findMany({ where: { userId, trackId: { in: trackIds } }, select: { trackId: true, addedAt: true } }))
+        .map((s) => [s.trackId, s.addedAt.getTime()]),
+    );
 
-  if (user?.librarySyncedAt && cached.size > 0) {
+  // A return visit to a library that had songs: read only what was added since.
+  if (user?.librarySyncedAt && user.libraryTotal > user.skippedLocal) {
     const last = { libraryTotal: user.libraryTotal, librarySyncedAt: user.librarySyncedAt };
-    const additions = await readAdditions(first, page, cached, last, total);
+    const additions = await readAdditions(first, page, cachedAddedAt, last, total);
     if (additions) {
       const skippedLocal = user.skippedLocal + additions.locals;
-      await storeSongs(db, userId, additions.songs, { replace: false, total, skippedLocal });
+      // Nothing new (the usual visit): nothing to write.
+      if (additions.songs.length > 0 || additions.locals > 0) {
+        await storeSongs(db, userId, additions.songs, { replace: false, total, skippedLocal });
+      }
       return {
         total,
-        stored: cached.size + additions.songs.length,
+        stored: await db.savedTrack.count({ where: { userId } }),
         added: additions.songs.length,
         skippedLocal,
         pagesFetched: additions.pagesFetched,
@@ -96,6 +103,7 @@ export async function syncLibrary(db: Db, spotify: UserSpotify, userId: string):
       songs.push(song);
     }
   }
+  const cached = await cachedAddedAt(songs.map((s) => s.trackId));
   await storeSongs(db, userId, songs, { replace: true, total, skippedLocal });
   const added = songs.filter((s) => !cached.has(s.trackId)).length;
   return { total, stored: songs.length, added, skippedLocal, pagesFetched: pages.length, full: true };
@@ -112,7 +120,7 @@ export async function syncLibrary(db: Db, spotify: UserSpotify, userId: string):
 async function readAdditions(
   first: LibraryPage,
   page: (offset: number) => Promise<LibraryPage>,
-  cached: Map<string, number>,
+  cachedAddedAt: (trackIds: string[]) => Promise<Map<string, number>>,
   last: { libraryTotal: number; librarySyncedAt: Date },
   total: number,
 ): Promise<{ songs: LikedSong[]; locals: number; pagesFetched: number } | null> {
@@ -121,6 +129,7 @@ async function readAdditions(
   let locals = 0;
   let pagesFetched = 1;
   for (let current = first; ; ) {
+    const cached = await cachedAddedAt(current.items.flatMap((item) => (item.track?.id ? [item.track.id] : [])));
     for (const item of current.items) {
       const song = likedSong(item);
       if (song) {

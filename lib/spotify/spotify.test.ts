@@ -196,10 +196,12 @@ describe("library sync", () => {
     const spotify = spotifyForUser(db, "alice", FAST);
     await syncLibrary(db, spotify, "alice");
 
-    // Nothing changed (the newest item is a local file): one page, no full sync.
+    // Nothing changed (the newest item is a local file): one page, no full sync, nothing written.
     await control("DELETE", "/requests");
-    expect(await syncLibrary(db, spotify, "alice")).toMatchObject({ full: false, added: 0, pagesFetched: 1, skippedLocal: 2 });
+    const syncedAt = (await db.spotifyUser.findUniqueOrThrow({ where: { id: "alice" } })).librarySyncedAt;
+    expect(await syncLibrary(db, spotify, "alice")).toMatchObject({ full: false, added: 0, stored: 178, pagesFetched: 1, skippedLocal: 2 });
     expect((await requestLog()).filter(isLibraryPage)).toHaveLength(1);
+    expect((await db.spotifyUser.findUniqueOrThrow({ where: { id: "alice" } })).librarySyncedAt).toEqual(syncedAt);
 
     // 30 new songs fit on the first page.
     await control("POST", "/users/alice/saved-tracks", { count: 30 });
