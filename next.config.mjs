@@ -1,21 +1,10 @@
+import { contentSecurityPolicy } from "./lib/http/csp.mjs";
+
+// Security headers for every response. The CSP here has no nonce (so no inline
+// scripts at all); pages get the same policy with a per-request nonce from proxy.ts.
+const csp = contentSecurityPolicy();
+
 /** @type {import('next').NextConfig} */
-
-// Content Security Policy: everything from our own origin; inline styles only
-// (Next injects some); no framing by other sites.
-const isDev = process.env.NODE_ENV !== "production";
-const csp = [
-  "default-src 'self'",
-  `script-src 'self' 'unsafe-inline'${isDev ? " 'unsafe-eval'" : ""}`,
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: https://i.scdn.co",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-  "base-uri 'self'",
-  "object-src 'none'",
-].join("; ");
-
 const nextConfig = {
   poweredByHeader: false,
   reactStrictMode: true,

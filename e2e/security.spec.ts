@@ -203,20 +203,38 @@ test("Spotify tokens never reach the browser, the build, the cookies, the URLs o
   }
 });
 
+/** The directive `name` of a CSP header value, as its list of sources ([] when absent). */
+function directive(csp: string, name: string): string[] {
+  const found = csp.split(";").map((d) => d.trim().split(/\s+/)).find(([n]) => n === name);
+  return found ? found.slice(1) : [];
+}
+
+/** The nonce in a CSP's script-src, or undefined. */
+function scriptNonce(csp: string): string | undefined {
+  return directive(csp, "script-src").map((s) => /^'nonce-([A-Za-z0-9+/_-]+={0,2})'$/.exec(s)?.[1]).find(Boolean);
+}
+
 test("security headers on pages, the API, static files and 404s", async ({ page, request }) => {
+  // Every CSP complaint the browser logs while signing in and rendering the pages (a script without the nonce would be one).
+  const violations: string[] = [];
+  page.on("console", (message) => {
+    if (message.type() === "error" && /Content Security Policy/i.test(message.text())) violations.push(message.text());
+  });
   await signIn(page, "demo");
   await expect(page.getByTestId("dominant-label")).toBeVisible();
   const scriptSrc = await page.locator("script[src]").first().getAttribute("src");
-  const responses = [
+  const pages = [
     ["GET /", await request.get("/")],
     ["GET /signin", await request.get("/signin")],
     ["GET /recommendations (signed in)", await page.request.get("/recommendations")],
+    ["GET a missing page", await request.get("/no-such-page")],
+  ] as const;
+  const others = [
     ["GET /api/health", await request.get("/api/health")],
     ["POST /api/recommendations (400)", await request.post("/api/recommendations", { data: "{}", headers: { "Content-Type": "application/json" } })],
     ["GET a static script", await request.get(scriptSrc!)],
-    ["GET a missing page", await request.get("/no-such-page")],
   ] as const;
-  for (const [what, response] of responses) {
+  for (const [what, response] of [...pages, ...others]) {
     const headers = response.headers();
     const csp = headers["content-security-policy"] ?? "";
     expect(csp, what).toContain("frame-ancestors 'none'");
@@ -228,7 +246,75 @@ test("security headers on pages, the API, static files and 404s", async ({ page,
     expect(headers["referrer-policy"], what).toBe("strict-origin-when-cross-origin");
     expect(headers["x-content-type-options"], what).toBe("nosniff");
     expect(headers["x-powered-by"], what).toBeUndefined();
+    // One policy, not two: with two, the browser would enforce both.
+    expect(response.headersArray().filter((h) => h.name.toLowerCase() === "content-security-policy"), what).toHaveLength(1);
+    expect(directive(csp, "script-src"), what).not.toContain("'unsafe-inline'");
   }
+
+  // Pages: scripts need this response's nonce, and every script Next rendered carries it.
+  for (const [what, response] of pages) {
+    const csp = response.headers()["content-security-policy"];
+    const scriptSources = directive(csp, "script-src");
+    const nonce = scriptNonce(csp);
+    expect(nonce, `${what}: ${csp}`).toMatch(/^[A-Za-z0-9+/]{16,}={0,2}$/);
+    expect(scriptSources, what).toContain("'strict-dynamic'");
+    const scripts = (await response.text()).match(/<script\b[^>]*>/g) ?? [];
+    expect(scripts.length, what).toBeGreaterThan(0);
+    for (const tag of scripts) expect(tag, what).toContain(`nonce="${nonce}"`);
+  }
+  // A fresh nonce per request.
+  const nonces = [];
+  for (let i = 0; i < 2; i++) nonces.push(scriptNonce((await request.get("/signin")).headers()["content-security-policy"] ?? ""));
+  expect(nonces[0]).toBeTruthy();
+  expect(nonces[1]).toBeTruthy();
+  expect(nonces[0]).not.toBe(nonces[1]);
+  // API routes and static files: no nonce, so no inline script may run there at all.
+  for (const [what, response] of others) {
+    expect(scriptNonce(response.headers()["content-security-policy"]), what).toBeUndefined();
+  }
+  expect(violations).toEqual([]);
+});
+
+test("a script injected into a page without the nonce is blocked; Next's scripts and one with the nonce run", async ({ page }) => {
+  // Stored XSS, simulated: /signin as served (same CSP header, same nonce) with markup added to the HTML.
+  // (A script appended from page.evaluate would not do: it ran despite the CSP when tried, as DevTools-run code.)
+  await page.addInitScript(() => {
+    const w = window as unknown as { __violations: string[] };
+    w.__violations = [];
+    document.addEventListener("securitypolicyviolation", (e) => w.__violations.push(`${e.violatedDirective} ${e.blockedURI}`));
+  });
+  let nonce: string | undefined;
+  await page.route(
+    (url) => url.pathname === "/signin" && url.search === "",
+    async (route) => {
+      const response = await route.fetch();
+      nonce = scriptNonce(response.headers()["content-security-policy"] ?? "");
+      const injected =
+        `<script>window.__pwned = "inline script"</script>` +
+        `<img alt="" src="data:," onload="window.__pwned = 'onload'" onerror="window.__pwned = 'onerror'">` +
+        `<script nonce="${nonce}">window.__withNonce = 1</script>`;
+      const html = await response.text();
+      expect(html).toContain("</body>");
+      await route.fulfill({ response, body: html.replace("</body>", `${injected}</body>`) });
+    },
+  );
+  await page.goto("/signin");
+  expect(nonce).toBeTruthy();
+
+  const window_ = () => page.evaluate(() => {
+    const w = window as unknown as { __pwned?: string; __withNonce?: number; __violations: string[] };
+    return { pwned: w.__pwned, withNonce: w.__withNonce, violations: w.__violations };
+  });
+  await expect.poll(async () => (await window_()).violations).toEqual(
+    expect.arrayContaining(["script-src-elem inline", "script-src-attr inline"]),
+  );
+  const seen = await window_();
+  expect(seen.pwned).toBeUndefined();
+  // Control: the same kind of script carrying the response's nonce runs, so the missing nonce is what blocked the others.
+  expect(seen.withNonce).toBe(1);
+  // Next's scripts ran: the page hydrated (the button's click handler starts the OAuth flow).
+  await page.getByRole("button", { name: "Sign in with Spotify" }).click();
+  await expect(page.getByRole("button", { name: "Agree" })).toBeVisible();
 });
 
 test("two users: each sees only their own library, and the export action acts only for the cookie's user", async ({

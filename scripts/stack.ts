@@ -38,7 +38,8 @@ export function buildIfStale(log: (line: string) => void): void {
       const full = path.join(dir, entry.name);
       return Math.max(latest, entry.isDirectory() ? newest(full) : fs.statSync(full).mtimeMs);
     }, 0);
-  const sourcesChangedAt = Math.max(newest("app"), newest("lib"), fs.statSync("next.config.mjs").mtimeMs);
+  const rootFiles = ["next.config.mjs", "proxy.ts", "instrumentation.ts"].filter((f) => fs.existsSync(f));
+  const sourcesChangedAt = Math.max(newest("app"), newest("lib"), ...rootFiles.map((f) => fs.statSync(f).mtimeMs));
   if (builtAt > sourcesChangedAt) return;
   log("Building the app (next build)…");
   const result = spawnSync(process.execPath, [require_("next/dist/bin/next"), "build"], {
