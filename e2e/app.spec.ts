@@ -40,6 +40,17 @@ test("sign in, see recommendations from the dominant cluster, filter, export onc
   const liked = await query<{ n: string }>(`SELECT count(*) AS n FROM saved_track WHERE user_id = 'demo' AND track_id = ANY($1)`, [ids]);
   expect(Number(liked[0].n)).toBe(0);
 
+  // The map draws one mark per song: the catalog sample, each matched liked song, each recommendation.
+  const marks = async (group: string) =>
+    (await page.locator(`svg path[data-marks="${group}"]`).evaluateAll((paths) => paths.map((p) => p.getAttribute("d") ?? "")))
+      .join("").split("M").length - 1;
+  const summary = await page.getByTestId("match-summary").textContent();
+  const matched = Number(/^(\d+) of your/.exec(summary ?? "")?.[1]);
+  expect(matched).toBeGreaterThan(0);
+  expect(await marks("liked")).toBe(matched);
+  expect(await marks("recommended")).toBe(20);
+  expect(await marks("catalog")).toBeGreaterThan(500);
+
   // Raise the popularity floor: every shown song passes it (or the page says it relaxed it).
   await page.getByLabel("Minimum popularity").fill("80");
   await page.getByRole("button", { name: "Update" }).click();
@@ -100,13 +111,14 @@ test("an expired access token is refreshed silently", async ({ page }) => {
   expect(log.some((r) => r.path === "/accounts/api/token" && r.status === 200)).toBe(true);
 });
 
-test("a revoked refresh token leads to the sign-in page with a message", async ({ page }, testInfo) => {
+test("a revoked refresh token leads to the sign-in page with a message", async ({ page, baseURL }, testInfo) => {
   await signIn(page, "demo");
   await expect(page.getByTestId("dominant-label")).toBeVisible();
   await control("POST", "/revoke-refresh-tokens", { userId: "demo" });
   await control("POST", "/expire-tokens");
   await page.reload();
-  await expect(page).toHaveURL(/\/signin\?error=SessionExpired/);
+  // On the app's own origin (127.0.0.1), not another host name for it.
+  await expect(page).toHaveURL(`${baseURL}/signin?error=SessionExpired`);
   await expect(page.getByTestId("signin-message")).toContainText("sign in again");
   await page.screenshot({ path: testInfo.outputPath("session-expired.png"), fullPage: true });
   const tokens = await query(`SELECT 1 FROM spotify_token WHERE user_id = 'demo'`);
