@@ -103,7 +103,8 @@ export async function syncLibrary(db: Db, spotify: UserSpotify, userId: string):
       songs.push(song);
     }
   }
-  const cached = await cachedAddedAt(songs.map((s) => s.trackId));
+  // The whole cache by user (not an IN list: a library may hold 100,000 songs).
+  const cached = new Set((await db.savedTrack.findMany({ where: { userId }, select: { trackId: true } })).map((s) => s.trackId));
   await storeSongs(db, userId, songs, { replace: true, total, skippedLocal });
   const added = songs.filter((s) => !cached.has(s.trackId)).length;
   return { total, stored: songs.length, added, skippedLocal, pagesFetched: pages.length, full: true };
