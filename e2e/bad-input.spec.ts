@@ -5,7 +5,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { expect, test, type APIRequestContext, type APIResponse } from "@playwright/test";
 import fc from "fast-check";
-import { query } from "./support/fixtures";
+import { control, query, shownTrackIds, signIn } from "./support/fixtures";
 
 const API = "/api/recommendations";
 const JSON_HEADERS = { "Content-Type": "application/json" };
@@ -241,5 +241,49 @@ test.describe("POST /api/recommendations with a valid request", () => {
   test("Content-Type with parameters and upper case is accepted", async ({ request }) => {
     const response = await post(request, JSON.stringify({ trackIds: demoIds.slice(0, 5) }), { "Content-Type": "Application/JSON; charset=utf-8" });
     expect(response.status()).toBe(200);
+  });
+});
+
+test.describe("the signed-in page and its export form with bad input", () => {
+  test("a garbage query string falls back to the defaults instead of failing", async ({ page }) => {
+    await signIn(page, "demo");
+    await expect(page.getByTestId("dominant-label")).toBeVisible();
+    const response = await page.goto("/recommendations?minPopularity=abc&limit=-5&limit=9999&mode=evil&explicit=2&x=%00%ff");
+    expect(response?.status()).toBe(200);
+    await expect(page.getByTestId("dominant-label")).toBeVisible();
+    expect(await shownTrackIds(page)).toHaveLength(20); // the default limit
+    await expect(page.getByLabel("Minimum popularity")).toHaveValue("70");
+    await expect(page.getByLabel("From")).toHaveValue("dominant");
+  });
+
+  test("a tampered export form (bad ids, too many ids, blank or long name) exports nothing and says so", async ({ page }) => {
+    await signIn(page, "demo");
+    await expect(page.getByTestId("dominant-label")).toBeVisible();
+    const form = page.locator("form", { has: page.getByRole("button", { name: "Save as a Spotify playlist" }) });
+    const goodIds = await form.locator('input[name="trackIds"]').inputValue();
+    expect(goodIds.split(",").length).toBe(20);
+    const tampered: { name?: string; trackIds?: string }[] = [
+      { trackIds: "not-a-spotify-id" },
+      { trackIds: `${goodIds},<script>alert(1)</script>` },
+      { trackIds: Array.from({ length: 101 }, (_, i) => goodIds.split(",")[i % 20]).join(",") },
+      { trackIds: "" },
+      { name: "   " },
+      { name: "x".repeat(101) },
+    ];
+    await control("DELETE", "/requests");
+    for (const change of tampered) {
+      await page.reload();
+      await form.locator('input[name="name"]').evaluate((input, value) => { if (value !== undefined) (input as HTMLInputElement).value = value; }, change.name);
+      await form.locator('input[name="trackIds"]').evaluate((input, value) => { if (value !== undefined) (input as HTMLInputElement).value = value; }, change.trackIds);
+      await form.getByRole("button", { name: "Save as a Spotify playlist" }).click();
+      await expect(form.getByRole("alert"), JSON.stringify(change).slice(0, 80)).toHaveText("Nothing to export.");
+    }
+    const log = await control<{ method: string; path: string }[]>("GET", "/requests");
+    expect(log.filter((r) => r.method === "POST" && r.path.includes("playlists"))).toEqual([]);
+
+    // Control: the form as rendered does export, so the refusals above came from the validation.
+    await page.reload();
+    await form.getByRole("button", { name: "Save as a Spotify playlist" }).click();
+    await expect(page.getByTestId("export-done")).toContainText("Saved 20 songs");
   });
 });
