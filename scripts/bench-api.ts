@@ -1,5 +1,6 @@
 // npm run bench:api -- [--catalog <tracks.csv[.gz]>] [--seconds 15] [--connections 50]
 //                      [--page-seconds 15] [--page-connections 10] [--sweep 1,4,10] [--k 8]
+//                      [--soak-minutes N]
 //
 // Load test of the HTTP API and the signed-in page, on this machine only (127.0.0.1):
 // seeds a throw-away database (on DATABASE_URL's server, or the embedded one), starts the
@@ -37,6 +38,7 @@ const { values } = parseArgs({
     "page-connections": { type: "string", default: "10" },
     k: { type: "string", default: "8" },
     sweep: { type: "string", default: "1,4,10" },
+    "soak-minutes": { type: "string", default: "0" },
   },
 });
 
@@ -72,8 +74,14 @@ const pageConnections = positive("page-connections", values["page-connections"]!
 const k = positive("k", values.k!);
 // Short extra API runs at lower concurrency, to show where p95 crosses 50 ms ("" to skip).
 const sweep = values.sweep!.split(",").filter(Boolean).map((n) => positive("sweep", n.trim()));
-// Everything is bounded: seed (~1 min for 586k rows), build, two runs, EXPLAINs.
-const WATCHDOG_MS = (15 * 60 + 2 * Math.max(seconds, pageSeconds)) * 1000;
+// Optional last phase: API and page together for this long, watching the server's memory.
+const soakMinutes = Number(values["soak-minutes"]);
+if (!Number.isInteger(soakMinutes) || soakMinutes < 0) {
+  console.error(`--soak-minutes must be a whole number of minutes (got ${values["soak-minutes"]})`);
+  process.exit(2);
+}
+// Everything is bounded: seed (~1 min for 586k rows), build, two runs, EXPLAINs, the soak.
+const WATCHDOG_MS = (15 * 60 + 2 * Math.max(seconds, pageSeconds) + soakMinutes * 60) * 1000;
 
 function positive(name: string, text: string): number {
   const value = Number(text);
@@ -406,6 +414,43 @@ function shortSql(sql: string): string {
     .replace(/\$(\d+)(,\s*\$\d+){3,}/g, (m, first) => `$${first}, … $${m.split(",").length + Number(first) - 1}`);
 }
 
+/** Resident memory of a process, in MiB (Linux). */
+function rssMiB(pid: number): number {
+  const kib = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"))?.[1];
+  return Number(kib) / 1024;
+}
+
+/**
+ * API (10 connections) and signed-in page (5) together for --soak-minutes, sampling the
+ * server's RSS every 15 s: memory that keeps growing after warm-up would be a leak.
+ */
+async function soak(stack: Stack, apiRequests: AutocannonRequest[], cookie: string): Promise<void> {
+  const seconds = soakMinutes * 60;
+  console.log(`\nSoak: API at 10 connections and the page at 5, together, for ${soakMinutes} min`);
+  const samples: { at: number; rss: number }[] = [];
+  const started = performance.now();
+  const sample = () => samples.push({ at: (performance.now() - started) / 1000, rss: rssMiB(stack.serverPid) });
+  sample();
+  const timer = setInterval(sample, 15_000);
+  const [api, page] = await Promise.all([
+    load("soak: POST /api/recommendations", { url: stack.appUrl, connections: 10, seconds, requests: apiRequests }),
+    load("soak: GET /recommendations", { url: stack.appUrl, connections: 5, seconds, requests: [{ method: "GET", path: "/recommendations", headers: { cookie } }] }),
+  ]);
+  clearInterval(timer);
+  sample();
+  for (const f of [api, page]) {
+    console.log(`| ${f.name} | ${f.connections} | ${f.seconds} | ${f.requests} | ${f.throughput.toFixed(0)} | ${ms(f.p50)} | ${ms(f.p95)} | ${ms(f.p99)} | ${ms(f.max)} | ${f.errors}${f.timeouts ? ` (${f.timeouts} timeouts)` : ""} | ${f.non2xx} |`);
+  }
+  // Growth over the second half, after caches and JIT have warmed up.
+  const half = samples.filter((s) => s.at >= seconds / 2);
+  const slope = half.length > 1 ? ((half.at(-1)!.rss - half[0].rss) / (half.at(-1)!.at - half[0].at)) * 60 : Number.NaN;
+  const rss = samples.map((s) => s.rss);
+  console.log(
+    `server RSS: ${rss[0].toFixed(0)} MiB at the start, ${Math.max(...rss).toFixed(0)} MiB at most, ${rss.at(-1)!.toFixed(0)} MiB at the end; ` +
+      `${slope.toFixed(1)} MiB/min over the second half (${samples.length} samples: ${rss.map((r) => r.toFixed(0)).join(" ")})`,
+  );
+}
+
 async function main() {
   const { file, why } = pickCatalog();
   console.log(`catalog: ${path.relative(process.cwd(), file) || file} (${why})`);
@@ -506,6 +551,8 @@ async function main() {
 
     console.log("\nSQL per request (after the load, with the run's bodies; EXPLAIN (ANALYZE, BUFFERS) of one each):");
     for (const line of await explainRequestSql(url, bodies, client)) console.log(line);
+
+    if (soakMinutes > 0) await soak(stack, apiRequests, cookie);
   } finally {
     clearTimeout(watchdog);
     await client.end().catch(() => {});

@@ -24,6 +24,8 @@ export interface StackOptions {
 
 export interface Stack {
   appUrl: string;
+  /** The `next start` process (its memory is what a soak run watches). */
+  serverPid: number;
   fake: FakeSpotifyServer | null;
   stop(): Promise<void>;
 }
@@ -111,6 +113,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 
   return {
     appUrl,
+    serverPid: next.pid!,
     fake,
     async stop() {
       await stopChild(next);
