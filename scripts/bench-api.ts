@@ -414,6 +414,11 @@ function shortSql(sql: string): string {
     .replace(/\$(\d+)(,\s*\$\d+){3,}/g, (m, first) => `$${first}, … $${m.split(",").length + Number(first) - 1}`);
 }
 
+/** One row of the markdown table the summary prints. */
+function tableRow(f: LoadFigures): string {
+  return `| ${f.name} | ${f.connections} | ${f.seconds} | ${f.requests} | ${f.throughput.toFixed(0)} | ${ms(f.p50)} | ${ms(f.p95)} | ${ms(f.p99)} | ${ms(f.max)} | ${f.errors}${f.timeouts ? ` (${f.timeouts} timeouts)` : ""} | ${f.non2xx} |`;
+}
+
 /** Resident memory of a process, in MiB (Linux). */
 function rssMiB(pid: number): number {
   const kib = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"))?.[1];
@@ -439,7 +444,7 @@ async function soak(stack: Stack, apiRequests: AutocannonRequest[], cookie: stri
   clearInterval(timer);
   sample();
   for (const f of [api, page]) {
-    console.log(`| ${f.name} | ${f.connections} | ${f.seconds} | ${f.requests} | ${f.throughput.toFixed(0)} | ${ms(f.p50)} | ${ms(f.p95)} | ${ms(f.p99)} | ${ms(f.max)} | ${f.errors}${f.timeouts ? ` (${f.timeouts} timeouts)` : ""} | ${f.non2xx} |`);
+    console.log(tableRow(f));
   }
   // Growth over the second half, after caches and JIT have warmed up.
   const half = samples.filter((s) => s.at >= seconds / 2);
@@ -542,9 +547,7 @@ async function main() {
     console.log("| run | connections | seconds | requests | req/s | p50 | p95 | p99 | max | errors | non-2xx |");
     console.log("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for (const f of [...sweepRuns, api, health, page]) {
-      console.log(
-        `| ${f.name} | ${f.connections} | ${f.seconds} | ${f.requests} | ${f.throughput.toFixed(0)} | ${ms(f.p50)} | ${ms(f.p95)} | ${ms(f.p99)} | ${ms(f.max)} | ${f.errors}${f.timeouts ? ` (${f.timeouts} timeouts)` : ""} | ${f.non2xx} |`,
-      );
+      console.log(tableRow(f));
     }
     const target = api.p95 < 50 && api.errors + api.non2xx === 0;
     console.log(`target (API p95 < 50 ms at ${connections} connections, no errors): ${target ? "met" : "MISSED"}`);
