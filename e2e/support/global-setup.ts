@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { databaseUrl, dropDatabase, ensureDatabase } from "../../lib/db/database";
-import { startEmbeddedPostgres } from "../../lib/db/embedded";
+import { startThrowawayPostgres } from "../../lib/testing/throwaway-postgres";
 import { buildIfStale, startStack } from "../../scripts/stack";
 import { APP_PORT } from "../../playwright.config";
 
@@ -18,11 +18,7 @@ export default async function globalSetup() {
   const configured = process.env.DATABASE_URL?.trim();
   const server = configured
     ? null
-    : await startEmbeddedPostgres({
-        dataDir: process.env.TEST_EMBEDDED_PG_DIR ?? ".data/postgres-test",
-        port: Number(process.env.TEST_EMBEDDED_PG_PORT ?? 54330),
-        unsafeFast: true,
-      });
+    : await startThrowawayPostgres();
   const adminUrl = configured ?? server!.adminUrl;
   const name = `e2e_${randomBytes(4).toString("hex")}`;
   await ensureDatabase(adminUrl, name);

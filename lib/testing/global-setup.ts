@@ -1,4 +1,4 @@
-import { startEmbeddedPostgres } from "../db/embedded";
+import { startThrowawayPostgres } from "./throwaway-postgres";
 
 /**
  * Gives integration tests a PostgreSQL server: the one in DATABASE_URL when set
@@ -11,14 +11,9 @@ export default async function setup() {
     process.env.TEST_PG_ADMIN_URL = configured;
     return async () => {};
   }
-  const server = await startEmbeddedPostgres({
-    dataDir: process.env.TEST_EMBEDDED_PG_DIR ?? ".data/postgres-test",
-    port: Number(process.env.TEST_EMBEDDED_PG_PORT ?? 54330),
-    unsafeFast: true,
-  });
+  const server = await startThrowawayPostgres();
   process.env.TEST_PG_ADMIN_URL = server.adminUrl;
   return async () => {
     await server.stop();
   };
 }
-
