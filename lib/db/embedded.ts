@@ -20,6 +20,7 @@ export interface EmbeddedOptions {
   port: number;
   /** Faster, not crash-safe: for throw-away test clusters only. */
   unsafeFast?: boolean;
+  /** Our own notices (initialising, data moved); PostgreSQL's output only shows up in errors. */
   log?: (line: string) => void;
   /** Run as root: where binaries and data go when the `postgres` user cannot reach ours. */
   stateDir?: string;
@@ -64,7 +65,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
 
   let child: ChildProcess;
   try {
-    child = await startServer(binaries, dataDir, options, user, log);
+    child = await startServer(binaries, dataDir, options, user);
   } catch (error) {
     // Another process of ours may have started it a moment ago: use that one.
     if (await isListening(options.port)) return attached(adminUrl);
@@ -139,7 +140,6 @@ function startServer(
   dataDir: string,
   options: EmbeddedOptions,
   user: SystemUser | undefined,
-  log: (line: string) => void,
 ): Promise<ChildProcess> {
   const args = [
     "-D", dataDir,
@@ -164,7 +164,6 @@ function startServer(
     }
     child.stderr!.setEncoding("utf8");
     child.stderr!.on("data", (chunk: string) => {
-      for (const line of chunk.split("\n")) if (line.trim()) log(line.trim());
       if (ready) return;
       output += chunk;
       if (output.includes(READY)) {
