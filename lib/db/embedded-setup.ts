@@ -135,17 +135,14 @@ async function readableByAll(dir: string): Promise<void> {
   await fs.chmod(dir, 0o755);
 }
 
-function canRun(user: SystemUser, file: string): Promise<boolean> {
-  return test(user, "-x", file);
+/** Runs it as the user: the binary, every folder on the way and its libraries must all be reachable. */
+function canRun(user: SystemUser, postgres: string): Promise<boolean> {
+  return execFileAsync(postgres, ["--version"], { ...user, cwd: "/" }).then(() => true, () => false);
 }
 
+/** `test -x` run as the user: the kernel answers for every folder on the way. */
 function canEnter(user: SystemUser, dir: string): Promise<boolean> {
-  return test(user, "-x", dir);
-}
-
-/** `test` run as the user: the kernel answers for every folder on the way. */
-async function test(user: SystemUser, flag: string, file: string): Promise<boolean> {
-  return execFileAsync("/bin/sh", ["-c", `test ${flag} "$1"`, "sh", file], { ...user, cwd: "/" }).then(() => true, () => false);
+  return execFileAsync("/bin/sh", ["-c", 'test -x "$1"', "sh", dir], { ...user, cwd: "/" }).then(() => true, () => false);
 }
 
 async function lookupUser(name: string): Promise<SystemUser | undefined> {

@@ -31,6 +31,8 @@ export interface EmbeddedServer {
   adminUrl: string;
   /** True when this process started the server and must stop it. */
   owned: boolean;
+  /** Where its data is, when we started it (run as root, it may have been moved). */
+  dataDir?: string;
   stop(): Promise<void>;
 }
 
@@ -79,6 +81,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   return {
     adminUrl,
     owned: true,
+    dataDir,
     stop: () => {
       stopped ??= (async () => {
         releaseSignals();
@@ -108,8 +111,9 @@ function attached(adminUrl: string): EmbeddedServer {
 async function initialise(binaries: PostgresBinaries, dataDir: string, user: SystemUser | undefined, unsafeFast: boolean) {
   await fs.mkdir(dataDir, { recursive: true, mode: 0o700 });
   if (user) await fs.chown(dataDir, user.uid, user.gid);
-  // initdb reads the superuser's password from a file: a private one, removed right after.
-  const secretDir = await fs.mkdtemp(path.join(os.tmpdir(), "taste-clusters-initdb-"));
+  // initdb reads the superuser's password from a file: a private one beside the
+  // data (a folder the `postgres` user can reach), removed right after.
+  const secretDir = await fs.mkdtemp(path.join(path.dirname(dataDir), ".initdb-"));
   const passwordFile = path.join(secretDir, "password");
   try {
     await fs.writeFile(passwordFile, `${PASSWORD}\n`, { mode: 0o600 });

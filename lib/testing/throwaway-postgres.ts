@@ -16,7 +16,15 @@ export async function startThrowawayPostgres(log?: (line: string) => void): Prom
   for (let attempt = 1; ; attempt++) {
     try {
       const server = await startEmbeddedPostgres({ dataDir: path.join(parent, "data"), port: await freePort(), unsafeFast: true, log });
-      return { ...server, stop: async () => { await server.stop(); await remove(); } };
+      return {
+        ...server,
+        stop: async () => {
+          await server.stop();
+          await remove();
+          // Run as root with a temp folder the `postgres` user cannot enter, the data was kept elsewhere.
+          if (server.dataDir && !server.dataDir.startsWith(parent)) await fs.rm(server.dataDir, { recursive: true, force: true });
+        },
+      };
     } catch (error) {
       if (attempt < 3 && /address already in use/i.test((error as Error).message)) continue;
       await remove();
