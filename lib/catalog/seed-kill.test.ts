@@ -8,6 +8,9 @@ import { createTestDatabase, type TestDatabase } from "../testing/database";
 import { seedCatalog } from "./seed";
 
 const TSX = path.resolve("node_modules/tsx/dist/cli.mjs");
+// The seed in this very process (tsx as a loader): the tsx command would run it in
+// a child process, which a SIGKILL of the command leaves running on its own.
+const TSX_LOADER = ["--import", "tsx"];
 
 /** Model and track counts in one snapshot. */
 async function catalogState(db: Db) {
@@ -18,10 +21,16 @@ async function catalogState(db: Db) {
   return { k: row.k, checksum: row.checksum, tracks: Number(row.tracks), leftovers: Number(row.leftovers) };
 }
 
+/** Transactions holding the catalog's advisory lock (a seed writing). */
+async function seedsInProgress(db: Db): Promise<number> {
+  const [row] = await db.$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND granted`;
+  return Number(row.n);
+}
+
 /** Runs `npm run seed` as a separate process and SIGKILLs it once it prints that `phase` started. */
 function seedKilledDuring(phase: "read" | "cluster" | "write", file: string, databaseUrl: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [TSX, "scripts/seed.ts", file, "--k", "5"], {
+    const child = spawn(process.execPath, [...TSX_LOADER, "scripts/seed.ts", file, "--k", "5"], {
       env: { ...process.env, DATABASE_URL: databaseUrl },
       stdio: ["ignore", "pipe", "pipe"],
     });
@@ -66,8 +75,9 @@ describe("a seed killed at each phase", () => {
       const before = await catalogState(db);
       expect(before).toMatchObject({ k: 6, tracks: 3000, leftovers: 0 });
       await seedKilledDuring(phase, bigFile, database.url);
-      // The killed connection's transaction is rolled back by the server; give it a moment to notice.
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      // The server rolls the killed connection's transaction back once it notices:
+      // until then that transaction holds the seed's advisory lock.
+      await expect.poll(() => seedsInProgress(db), { timeout: 10_000 }).toBe(0);
       expect(await catalogState(db)).toEqual(before);
     }, 120_000);
   }

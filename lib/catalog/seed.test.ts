@@ -98,6 +98,18 @@ describe("seeding the catalog", () => {
     for (const s of seen) expect([old, fresh]).toContainEqual(s);
   });
 
+  it("runs two seeds started together one after the other, without a deadlock", async () => {
+    const other = createDb(database.url);
+    try {
+      const results = await Promise.allSettled([seedCatalog(db, { file: SAMPLE, k: 5 }), seedCatalog(other, { file: SAMPLE, k: 7 })]);
+      expect(results.map((r) => (r.status === "rejected" ? String(r.reason) : r.value.k))).toEqual([5, 7]);
+      expect([5, 7]).toContain((await snapshot(db)).k);
+      expect(await db.$queryRaw`SELECT relname FROM pg_class WHERE relname = 'track_next'`).toEqual([]);
+    } finally {
+      await other.$disconnect();
+    }
+  });
+
   it("changes nothing when the file has a wrong header, and names the missing columns", async () => {
     const before = await snapshot(db);
     const broken = path.join(work, "wrong-header.csv");

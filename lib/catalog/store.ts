@@ -48,6 +48,7 @@ const INSERT_BATCH = 5_000;
  * Tracks are loaded into a fresh table without indexes (much faster than
  * maintaining them row by row), its indexes are built in one pass each, and
  * then it takes the place of `track`. Readers are blocked only for that swap.
+ * Seeds run one after the other: the last to commit wins.
  */
 export async function replaceCatalog(
   db: Db,
@@ -57,6 +58,10 @@ export async function replaceCatalog(
   await db.$transaction(
     async (tx) => {
       const t = tx as unknown as Db;
+      // One seed at a time. A second one (or one started while a killed seed's
+      // transaction is still being rolled back) would otherwise deadlock with it
+      // over track_next and track; it waits here instead, holding nothing.
+      await t.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('taste-clusters:replace-catalog'))`;
       await t.$executeRaw`SET LOCAL maintenance_work_mem = '256MB'`;
       await t.$executeRaw`DROP TABLE IF EXISTS track_next`;
       await t.$executeRaw`CREATE TABLE track_next (LIKE track INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING STORAGE)`;
