@@ -14,7 +14,6 @@ import { seededRandom } from "../lib/random";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import { createRequire } from "node:module";
-import net from "node:net";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { PrismaPg } from "@prisma/adapter-pg";
@@ -22,6 +21,7 @@ import pg from "pg";
 import { matchKey } from "../lib/catalog/parse";
 import { seedCatalog } from "../lib/catalog/seed";
 import { createDb } from "../lib/db/client";
+import { freePort } from "../lib/net/free-port";
 import { databaseUrl, dropDatabase, ensureDatabase, openDatabase } from "../lib/db/database";
 import { PrismaClient } from "../lib/db/generated/client";
 import { applyMigrations, readMigrations } from "../lib/db/migrate";
@@ -96,17 +96,6 @@ function pickCatalog(): { file: string; why: string } {
   if (values.catalog) return { file: path.resolve(values.catalog), why: "--catalog" };
   if (fs.existsSync(SHARED_CATALOG)) return { file: SHARED_CATALOG, why: "the shared full catalog" };
   return { file: SAMPLE_CATALOG, why: `the bundled sample (${path.relative(process.cwd(), SHARED_CATALOG)} not found)` };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 function shuffled<T>(items: readonly T[], random: () => number): T[] {

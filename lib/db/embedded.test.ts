@@ -5,7 +5,8 @@ import path from "node:path";
 import { promisify } from "node:util";
 import pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
-import { freePort, startEmbeddedPostgres, type EmbeddedServer } from "./embedded";
+import { freePort } from "../net/free-port";
+import { startEmbeddedPostgres, type EmbeddedServer } from "./embedded";
 import { bundledPostgres, postgresSystemUser, reachableByPostgres } from "./embedded-setup";
 
 const execFileAsync = promisify(execFile);

@@ -4,7 +4,8 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { createDb } from "./client";
 import { ensureDatabase } from "./database";
-import { freePort, startEmbeddedPostgres, type EmbeddedServer } from "./embedded";
+import { freePort } from "../net/free-port";
+import { startEmbeddedPostgres, type EmbeddedServer } from "./embedded";
 import { applyMigrations, readMigrations } from "./migrate";
 
 

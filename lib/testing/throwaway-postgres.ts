@@ -1,7 +1,8 @@
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { freePort, startEmbeddedPostgres, type EmbeddedServer } from "../db/embedded";
+import { startEmbeddedPostgres, type EmbeddedServer } from "../db/embedded";
+import { freePort } from "../net/free-port";
 
 /**
  * A PostgreSQL cluster for one test run: initialised in a fresh temporary
