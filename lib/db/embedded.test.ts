@@ -1,4 +1,4 @@
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -6,7 +6,7 @@ import { promisify } from "node:util";
 import pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
 import { freePort } from "../net/free-port";
-import { startEmbeddedPostgres, type EmbeddedServer } from "./embedded";
+import { embeddedAdminUrl, startEmbeddedPostgres, type EmbeddedServer } from "./embedded";
 import { bundledPostgres, postgresSystemUser, reachableByPostgres } from "./embedded-setup";
 
 const execFileAsync = promisify(execFile);
@@ -64,6 +64,16 @@ describe("embedded PostgreSQL", () => {
     expect(await selectOne(again.adminUrl)).toBe(1);
   });
 
+  it("will not create a cluster in a folder that already holds other files, and leaves them alone", async () => {
+    const dataDir = path.join(await tempDir(0o755), "data");
+    await fs.mkdir(dataDir);
+    await fs.writeFile(path.join(dataDir, "notes.txt"), "mine");
+    await expect(startEmbeddedPostgres({ dataDir, port: await freePort(), unsafeFast: true })).rejects.toThrow(
+      `${dataDir} holds files but no PostgreSQL cluster (no PG_VERSION); refusing to create one there.`,
+    );
+    expect(await fs.readFile(path.join(dataDir, "notes.txt"), "utf8")).toBe("mine");
+  });
+
   it("attaches to a cluster another process of ours already runs, and leaves it running", async () => {
     const dataDir = path.join(await tempDir(0o755), "data");
     const port = await freePort();
@@ -72,6 +82,28 @@ describe("embedded PostgreSQL", () => {
     expect(guest.owned).toBe(false);
     await guest.stop();
     expect(await selectOne(owner.adminUrl)).toBe(1);
+  });
+
+  it("stops PostgreSQL when the process that started it is told to stop (SIGTERM), and ends as the signal says", async () => {
+    const dataDir = path.join(await tempDir(0o755), "data");
+    const port = await freePort();
+    const script = `
+      const { startEmbeddedPostgres } = await import(${JSON.stringify(path.resolve("lib/db/embedded.ts"))});
+      await startEmbeddedPostgres({ dataDir: ${JSON.stringify(dataDir)}, port: ${port}, unsafeFast: true });
+      console.log("ready");
+      setInterval(() => {}, 1000);`;
+    const child = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { stdio: ["ignore", "pipe", "inherit"] });
+    const exited = new Promise<{ code: number | null }>((resolve) => child.once("exit", (code) => resolve({ code })));
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on("data", (chunk) => String(chunk).includes("ready") && resolve());
+      child.once("exit", () => reject(new Error("the script ended before PostgreSQL was ready")));
+    });
+    expect(await selectOne(embeddedAdminUrl(port))).toBe(1);
+
+    child.kill("SIGTERM");
+    expect(await exited).toEqual({ code: 128 + os.constants.signals.SIGTERM });
+    await expect(selectOne(embeddedAdminUrl(port))).rejects.toThrow(/ECONNREFUSED/);
+    await expect(fs.access(path.join(dataDir, "postmaster.pid"))).rejects.toThrow(); // a clean shutdown
   });
 
   it("listens on loopback TCP only: no Unix socket or lock file left in /tmp", async () => {

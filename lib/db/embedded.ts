@@ -97,6 +97,14 @@ function attached(adminUrl: string): EmbeddedServer {
 }
 
 async function initialise(binaries: PostgresBinaries, dataDir: string, user: SystemUser | undefined, unsafeFast: boolean) {
+  // Only ever into an empty folder: on failure it is removed again, and it must hold nothing of anyone's.
+  const present = await fs.readdir(dataDir).catch(() => []);
+  if (present.length > 0) {
+    throw new Error(
+      `${dataDir} holds files but no PostgreSQL cluster (no PG_VERSION); refusing to create one there. ` +
+        `Empty it, or set EMBEDDED_PG_DIR to another folder.`,
+    );
+  }
   await fs.mkdir(dataDir, { recursive: true, mode: 0o700 });
   if (user) await fs.chown(dataDir, user.uid, user.gid);
   // initdb reads the superuser's password from a file: a private one beside the
@@ -189,11 +197,12 @@ function stopWithProcess(child: ChildProcess): () => void {
   const onExit = () => child.kill("SIGINT");
   const signals = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
   const onSignal = (signal: NodeJS.Signals) => {
+    if (process.listenerCount(signal) > 1) return void child.kill("SIGINT"); // the program ends itself
+    // Only ours: let the server shut down, then end as the signal would have.
+    const end = () => process.exit(128 + os.constants.signals[signal]);
+    if (child.exitCode !== null || child.signalCode !== null) return end();
+    child.once("exit", end);
     child.kill("SIGINT");
-    if (process.listenerCount(signal) === 1) {
-      // Only ours: let the server shut down, then end as the signal would have.
-      child.once("exit", () => process.exit(128 + os.constants.signals[signal]));
-    }
   };
   process.once("exit", onExit);
   for (const signal of signals) process.on(signal, onSignal);
