@@ -110,6 +110,23 @@ async function nextAuthRequest(
 }
 
 /**
+ * The one session cookie among those issued, with what every session cookie must have:
+ * HttpOnly, SameSite=Lax, path /, Secure as asked, and the signed-in user in its JWT.
+ */
+async function sessionCookie(issued: SetCookie[], expected: { name: string; secure: boolean }): Promise<SetCookie> {
+  const session = issued.filter((c) => c.name.endsWith("next-auth.session-token"));
+  expect(session.map((c) => c.name)).toEqual([expected.name]);
+  const [cookie] = session;
+  expect(cookie.attributes.has("secure"), cookie.raw).toBe(expected.secure);
+  expect(cookie.attributes.has("httponly"), cookie.raw).toBe(true);
+  expect(cookie.attributes.get("samesite")).toBe("Lax");
+  expect(cookie.attributes.get("path")).toBe("/");
+  // It is the real session: the encrypted JWT names the user who signed in.
+  expect((await decode({ token: cookie.value, secret: SECRET }))?.sub).toBe("demo");
+  return cookie;
+}
+
+/**
  * A whole sign-in as the app does it: csrf token, POST signin/spotify, Spotify's
  * authorize (auto-approved by the fake), then the callback. Returns every cookie set.
  */
@@ -179,16 +196,8 @@ describe("session cookie flags follow NEXTAUTH_URL", () => {
 
   it("over https: the session cookie is __Secure-, Secure, HttpOnly, SameSite=Lax, and so is every auth cookie", async () => {
     const issued = await signInWith(HTTPS_URL, fake);
-    const session = issued.filter((c) => c.name.endsWith("next-auth.session-token"));
-    expect(session.map((c) => c.name)).toEqual(["__Secure-next-auth.session-token"]);
-    const [cookie] = session;
-    expect(cookie.attributes.has("secure"), cookie.raw).toBe(true);
-    expect(cookie.attributes.has("httponly"), cookie.raw).toBe(true);
-    expect(cookie.attributes.get("samesite")).toBe("Lax");
-    expect(cookie.attributes.get("path")).toBe("/");
+    const cookie = await sessionCookie(issued, { name: "__Secure-next-auth.session-token", secure: true });
     expect(cookie.attributes.has("domain"), cookie.raw).toBe(false);
-    // It is the real session: the encrypted JWT names the user who signed in.
-    expect((await decode({ token: cookie.value, secret: SECRET }))?.sub).toBe("demo");
 
     // The other cookies of the flow (csrf, callback URL, OAuth state) are Secure too.
     expect(issued.map((c) => c.name)).toEqual(
@@ -212,14 +221,7 @@ describe("session cookie flags follow NEXTAUTH_URL", () => {
 
   it("over loopback http (development): the session cookie is not Secure, still HttpOnly and SameSite=Lax", async () => {
     const issued = await signInWith(LOOPBACK_URL, fake);
-    const session = issued.filter((c) => c.name.endsWith("next-auth.session-token"));
-    expect(session.map((c) => c.name)).toEqual(["next-auth.session-token"]);
-    const [cookie] = session;
     // A Secure cookie would never be sent back over http://127.0.0.1: sign-in would loop.
-    expect(cookie.attributes.has("secure"), cookie.raw).toBe(false);
-    expect(cookie.attributes.has("httponly"), cookie.raw).toBe(true);
-    expect(cookie.attributes.get("samesite")).toBe("Lax");
-    expect(cookie.attributes.get("path")).toBe("/");
-    expect((await decode({ token: cookie.value, secret: SECRET }))?.sub).toBe("demo");
+    await sessionCookie(issued, { name: "next-auth.session-token", secure: false });
   });
 });

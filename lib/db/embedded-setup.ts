@@ -157,6 +157,6 @@ async function lookupUser(name: string): Promise<SystemUser | undefined> {
   }
 }
 
-async function exists(file: string): Promise<boolean> {
+export async function exists(file: string): Promise<boolean> {
   return fs.access(file).then(() => true, () => false);
 }

@@ -3,7 +3,7 @@ import fs from "node:fs/promises";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { bundledPostgres, postgresSystemUser, reachableByPostgres, type PostgresBinaries, type SystemUser } from "./embedded-setup";
+import { bundledPostgres, exists, postgresSystemUser, reachableByPostgres, type PostgresBinaries, type SystemUser } from "./embedded-setup";
 
 /**
  * The zero-set-up database: a real PostgreSQL (binaries from the
@@ -180,8 +180,12 @@ function startServer(
   });
 }
 
+function hasExited(child: ChildProcess): boolean {
+  return child.exitCode !== null || child.signalCode !== null;
+}
+
 function stopServer(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  if (hasExited(child)) return Promise.resolve();
   return new Promise((resolve) => {
     child.once("exit", () => resolve());
     child.kill("SIGINT"); // PostgreSQL's "fast" shutdown: ends sessions, checkpoints, exits.
@@ -200,7 +204,7 @@ function stopWithProcess(child: ChildProcess): () => void {
     if (process.listenerCount(signal) > 1) return void child.kill("SIGINT"); // the program ends itself
     // Only ours: let the server shut down, then end as the signal would have.
     const end = () => process.exit(128 + os.constants.signals[signal]);
-    if (child.exitCode !== null || child.signalCode !== null) return end();
+    if (hasExited(child)) return end();
     child.once("exit", end);
     child.kill("SIGINT");
   };
@@ -234,10 +238,6 @@ function postgresEnv(): NodeJS.ProcessEnv {
 
 function lastLines(text: string, count = 15): string {
   return text.trim().split("\n").slice(-count).join("\n") || "(nothing)";
-}
-
-async function exists(file: string): Promise<boolean> {
-  return fs.access(file).then(() => true, () => false);
 }
 
 function isListening(port: number): Promise<boolean> {
