@@ -1,17 +1,22 @@
-// npm run evaluate -- --tracks <tracks.csv[.gz]> [--artists <artists.csv[.gz]>] [--users 200] [--seed 7] [--k 5,8,12,20] [--json]
-// Offline evaluation of the recommender against baselines on simulated users, in memory (no database).
+// npm run evaluate -- --tracks <catalog file> [--protocol playlists|simulated] [--sweep] [--json]
+//                     [--artists <artists.csv[.gz]>] [--users 200] [--seed 7] [--k 5,8,12,20]   (simulated protocol)
+// Offline evaluation of the recommender against baselines, in memory (no database): on the real
+// playlists of a catalog that has them (the TidyTuesday file), else on simulated users.
 // Markdown tables on standard output (JSON with --json); progress on standard error.
 import { parseArgs } from "node:util";
 import { CatalogFileError, readCatalog } from "../lib/catalog/read";
+import { TrackMerger } from "../lib/catalog/merge";
 import type { CatalogTrack } from "../lib/catalog/types";
 import { EvalCatalog } from "../lib/evaluation/catalog";
 import { ArtistsFileError, readArtistGenres } from "../lib/evaluation/read-artists";
 import { SEED_DEFAULTS } from "../lib/evaluation/recommenders";
-import { formatReport } from "../lib/evaluation/report";
+import { runPlaylistEvaluation } from "../lib/evaluation/playlist-run";
+import { formatPlaylistReport, formatReport } from "../lib/evaluation/report";
 import { runEvaluation } from "../lib/evaluation/run";
 
 const USAGE =
-  "usage: npm run evaluate -- --tracks <tracks.csv[.gz]> [--artists <artists.csv[.gz]>] [--users 200] [--seed 7] [--k 5,8,12,20] [--json]";
+  "usage: npm run evaluate -- --tracks <catalog file> [--protocol playlists|simulated] [--sweep] [--json]\n" +
+  "       simulated protocol only: [--artists <artists.csv[.gz]>] [--users 200] [--seed 7] [--k 5,8,12,20]";
 
 const { values } = parseArgs({
   options: {
@@ -21,6 +26,8 @@ const { values } = parseArgs({
     seed: { type: "string", default: "7" },
     k: { type: "string", default: "5,8,12,20" },
     json: { type: "boolean", default: false },
+    protocol: { type: "string" },
+    sweep: { type: "boolean", default: false },
   },
 });
 
@@ -48,16 +55,20 @@ const progress = (message: string) =>
 /** The valid tracks, how many rows were rejected, and the file's sha256. */
 async function loadTracks(path: string) {
   progress(`reading ${path}`);
-  const tracks: CatalogTrack[] = [];
+  // Rows repeating a track (one per playlist or genre) merge as `npm run seed` merges them.
+  const merger = new TrackMerger<CatalogTrack>();
+  let rowsRead = 0;
   let rowsRejected = 0;
   const rows = readCatalog(path);
   let step = await rows.next();
   for (; !step.done; step = await rows.next()) {
-    if (step.value.ok) tracks.push(step.value.track);
+    rowsRead++;
+    if (step.value.ok) merger.add(step.value.track);
     else rowsRejected++;
   }
-  progress(`${tracks.length} valid tracks, ${rowsRejected} rows rejected`);
-  return { tracks, rowsRejected, sha256: step.value.sha256 };
+  const tracks = merger.finish();
+  progress(`${rowsRead} rows, ${tracks.length} tracks, ${rowsRejected} rows rejected`);
+  return { tracks, rowsRead, rowsRejected, sha256: step.value.sha256 };
 }
 
 /** Genres of the catalog's artists, or null without an artists file. */
@@ -70,7 +81,7 @@ async function loadGenres(path: string | undefined, tracks: readonly CatalogTrac
   return artists.genres;
 }
 
-let loaded: { tracks: CatalogTrack[]; rowsRejected: number; sha256: string };
+let loaded: Awaited<ReturnType<typeof loadTracks>>;
 let genres: Map<string, string[]> | null;
 try {
   loaded = await loadTracks(values.tracks);
@@ -84,6 +95,22 @@ const { tracks, rowsRejected } = loaded;
 if (tracks.length === 0) {
   console.error(`${values.tracks}: no valid track`);
   process.exit(1);
+}
+
+const hasPlaylists = tracks.some((t) => t.playlists.length > 0);
+const protocol = values.protocol ?? (hasPlaylists ? "playlists" : "simulated");
+if (protocol !== "playlists" && protocol !== "simulated") fail(`--protocol must be playlists or simulated, got "${protocol}"`);
+if (protocol === "playlists") {
+  if (!hasPlaylists) fail(`${values.tracks} has no playlists: the playlist protocol needs a catalog with them (spotify_songs.csv)`);
+  const catalog = new EvalCatalog(tracks, null);
+  const result = runPlaylistEvaluation(catalog, { sweep: values.sweep, onStep: progress });
+  progress("done");
+  const source = {
+    tracksFile: values.tracks, tracksSha256: loaded.sha256, rowsRead: loaded.rowsRead, tracks: tracks.length,
+    command: `npm run evaluate -- ${process.argv.slice(2).join(" ")}`,
+  };
+  console.log(values.json ? JSON.stringify({ source, result }, null, 2) : formatPlaylistReport(result, source));
+  process.exit(0);
 }
 
 const catalog = new EvalCatalog(tracks, genres);

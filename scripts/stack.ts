@@ -10,6 +10,7 @@ import { createDb } from "../lib/db/client";
 import type { OpenedDatabase } from "../lib/db/database";
 import { applyMigrations, readMigrations } from "../lib/db/migrate";
 import { startFakeSpotify, type FakeSpotifyServer } from "../e2e/fake-spotify";
+import { prepareCatalog, type CatalogRequest } from "./start-catalog";
 
 export const SAMPLE_CATALOG = path.resolve("prisma/sample/tracks.csv");
 export const SAMPLE_LIBRARY = path.resolve("prisma/sample/demo-user.json");
@@ -17,6 +18,11 @@ export const SAMPLE_LIBRARY = path.resolve("prisma/sample/demo-user.json");
 export interface StackOptions {
   database: OpenedDatabase;
   port: number;
+  /**
+   * `npm start`'s catalog choice (--catalog, --demo-playlist; scripts/start-catalog.ts). Without it
+   * (tests, benchmarks) the bundled sample is seeded into an empty catalog and the demo user is the sample's.
+   */
+  catalog?: CatalogRequest;
   /** Use a fake Spotify (demo mode and tests) instead of the real one. */
   fakeSpotify: false | { port: number; librarySize?: number; autoApprove?: boolean };
   log: (line: string) => void;
@@ -65,13 +71,20 @@ function demoSecret(): string {
   return fs.readFileSync(file, "utf8").trim();
 }
 
-/** Migrates, seeds the bundled sample when the catalog is empty, starts (fake) Spotify and `next start`. */
+/**
+ * Migrates, seeds the catalog asked for (or the bundled sample when the catalog is empty), starts
+ * (fake) Spotify and `next start`.
+ */
 export async function startStack(options: StackOptions): Promise<Stack> {
   const { database, log } = options;
   await applyMigrations(database.url, await readMigrations());
   const db = createDb(database.url, { max: 2 });
+  let libraryPath = SAMPLE_LIBRARY;
   try {
-    if (!(await readCatalogInfo(db))) {
+    if (options.catalog) {
+      const prepared = await prepareCatalog(db, options.catalog, { demo: Boolean(options.fakeSpotify), sampleCatalog: SAMPLE_CATALOG, log });
+      libraryPath = prepared.libraryPath ?? SAMPLE_LIBRARY;
+    } else if (!(await readCatalogInfo(db))) {
       log(`Empty catalog: seeding the bundled sample ${path.relative(process.cwd(), SAMPLE_CATALOG)}…`);
       const summary = await seedCatalog(db, { file: SAMPLE_CATALOG, k: 8 });
       log(`Seeded ${summary.rowsKept} tracks in ${summary.k} clusters.`);
@@ -91,7 +104,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   if (options.fakeSpotify) {
     fake = await startFakeSpotify({
       port: options.fakeSpotify.port,
-      libraryPath: SAMPLE_LIBRARY,
+      libraryPath,
       librarySize: options.fakeSpotify.librarySize,
     });
     Object.assign(env, {

@@ -168,7 +168,7 @@ function Ready({ view, controls }: { view: Extract<UserRecommendations, { kind: 
                 <a href={`https://open.spotify.com/track/${track.id}`} target="_blank" rel="noreferrer"
                   className="font-medium hover:text-brand hover:underline">{track.name}</a>
                 <p className="truncate text-sm text-zinc-400">
-                  {track.artists.join(", ")} · {track.releaseYear}
+                  {track.artists.join(", ")}{track.releaseYear !== null && ` · ${track.releaseYear}`}
                   {becauseOf && <span className="text-zinc-500"> · close to “{becauseOf.name}”</span>}
                 </p>
               </div>

@@ -111,6 +111,9 @@ describe("parseTrackRow", () => {
         valence: 0.127,
         tempo: 104.851,
         timeSignature: 3,
+        genres: [],
+        subgenres: [],
+        playlists: [],
       },
     });
   });

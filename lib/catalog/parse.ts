@@ -1,13 +1,17 @@
-// Pure parsing and validation of Kaggle "Spotify Dataset 1921-2020" tracks.csv rows. No I/O.
-import { TRACK_COLUMNS, type CatalogTrack, type TrackColumn } from "./types";
+// Pure parsing and validation of catalog rows, one parser per format (lib/catalog/formats.ts). No I/O.
+import {
+  indexColumns, type CatalogColumn, type ColumnIndex as FormatColumnIndex, type SpotifyFeaturesColumn,
+  type SpotifySongsColumn, type TracksDatasetColumn,
+} from "./formats";
+import { NO_PLAYLISTS, NO_STRINGS, TRACK_COLUMNS, type CatalogFormatId, type CatalogTrack, type PlaylistMembership, type TrackColumn } from "./types";
 
-/** Position of every required column in the file's header, plus the header's width. */
-export type ColumnIndex = Readonly<Record<TrackColumn, number>> & { readonly columnCount: number };
+/** Position of every required column of a tracks.csv (600k format) header, plus the header's width. */
+export type ColumnIndex = FormatColumnIndex<TrackColumn>;
 
 export type HeaderCheck = { ok: true; index: ColumnIndex } | { ok: false; missing: TrackColumn[] };
 
 /** What a rejection is about: a column, or the row's shape ("columns"). Lets a summary count rejections. */
-export type RejectedField = TrackColumn | "columns";
+export type RejectedField = CatalogColumn | "columns";
 
 export interface RowRejection {
   ok: false;
@@ -18,19 +22,9 @@ export interface RowRejection {
 
 export type RowResult = { ok: true; line: number; track: CatalogTrack } | RowRejection;
 
-const BYTE_ORDER_MARK = "\uFEFF";
-
-/** Maps the required columns to their positions; extra columns are allowed and ignored. */
+/** Maps the tracks.csv (600k format) columns to their positions; extra columns are allowed and ignored. */
 export function checkHeader(header: readonly string[]): HeaderCheck {
-  const positions = new Map<string, number>();
-  header.forEach((cell, position) => {
-    const name = (position === 0 && cell.startsWith(BYTE_ORDER_MARK) ? cell.slice(1) : cell).trim();
-    if (!positions.has(name)) positions.set(name, position);
-  });
-  const missing = TRACK_COLUMNS.filter((column) => !positions.has(column));
-  if (missing.length > 0) return { ok: false, missing };
-  const index = Object.fromEntries(TRACK_COLUMNS.map((column) => [column, positions.get(column)]));
-  return { ok: true, index: { ...(index as Record<TrackColumn, number>), columnCount: header.length } };
+  return indexColumns(header, TRACK_COLUMNS);
 }
 
 const SPACE = 0x20;
@@ -114,7 +108,7 @@ export function parsePythonList(text: string): string[] | null {
 /** Thrown inside parseTrackRow only. Not an Error: no stack trace to capture on the rejection path. */
 class FieldRejection {
   constructor(
-    readonly field: TrackColumn,
+    readonly field: CatalogColumn,
     readonly reason: string,
   ) {}
 }
@@ -132,7 +126,7 @@ function shown(text: string): string {
   return JSON.stringify(text.length > SHOWN_VALUE_LENGTH ? `${text.slice(0, SHOWN_VALUE_LENGTH)}…` : text);
 }
 
-function numberInRange(field: TrackColumn, text: string, min: number, max: number): number {
+function numberInRange(field: CatalogColumn, text: string, min: number, max: number): number {
   if (!DECIMAL.test(text)) {
     throw new FieldRejection(field, text === "" ? `${field}: is empty` : `${field}: ${shown(text)} is not a number`);
   }
@@ -143,13 +137,13 @@ function numberInRange(field: TrackColumn, text: string, min: number, max: numbe
   return value;
 }
 
-function integerInRange(field: TrackColumn, text: string, min: number, max: number): number {
+function integerInRange(field: CatalogColumn, text: string, min: number, max: number): number {
   const value = numberInRange(field, text, min, max);
   if (!Number.isInteger(value)) throw new FieldRejection(field, `${field}: ${text} is not an integer`);
   return value;
 }
 
-function spotifyId(field: TrackColumn, text: string): string {
+function spotifyId(field: CatalogColumn, text: string): string {
   if (!SPOTIFY_ID.test(text)) {
     throw new FieldRejection(field, `${field}: ${shown(text)} is not a 22-character base62 id`);
   }
@@ -160,6 +154,11 @@ function explicitFlag(text: string): boolean {
   if (text === "1" || text === "True" || text === "true") return true;
   if (text === "0" || text === "False" || text === "false") return false;
   throw new FieldRejection("explicit", `explicit: ${shown(text)} is not 0/1 or True/False`);
+}
+
+function nonBlank(field: CatalogColumn, text: string): string {
+  if (text.trim() === "") throw new FieldRejection(field, `${field}: is empty`);
+  return text;
 }
 
 function pythonList(field: TrackColumn, text: string): string[] {
@@ -193,22 +192,19 @@ function daysInMonth(year: number, month: number): number {
   return month === 2 && leapYear ? 29 : DAYS_IN_MONTH[month - 1];
 }
 
-function releaseYear(text: string): number {
+function releaseYear(text: string, field: CatalogColumn = "release_date"): number {
   const parts = RELEASE_DATE.exec(text);
   if (parts === null) {
-    throw new FieldRejection("release_date", `release_date: ${shown(text)} is not YYYY, YYYY-MM or YYYY-MM-DD`);
+    throw new FieldRejection(field, `${field}: ${shown(text)} is not YYYY, YYYY-MM or YYYY-MM-DD`);
   }
   const year = Number(parts[1]);
   if (year < MIN_RELEASE_YEAR || year > MAX_RELEASE_YEAR) {
-    throw new FieldRejection(
-      "release_date",
-      `release_date: year ${year} is out of range [${MIN_RELEASE_YEAR}, ${MAX_RELEASE_YEAR}]`,
-    );
+    throw new FieldRejection(field, `${field}: year ${year} is out of range [${MIN_RELEASE_YEAR}, ${MAX_RELEASE_YEAR}]`);
   }
   const month = parts[2] === undefined ? 1 : Number(parts[2]);
   const day = parts[3] === undefined ? 1 : Number(parts[3]);
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) {
-    throw new FieldRejection("release_date", `release_date: ${shown(text)} is not a calendar date`);
+    throw new FieldRejection(field, `${field}: ${shown(text)} is not a calendar date`);
   }
   return year;
 }
@@ -250,11 +246,208 @@ export function parseTrackRow(record: readonly string[], index: ColumnIndex, lin
       valence: numberInRange("valence", record[index.valence], 0, 1),
       tempo: numberInRange("tempo", record[index.tempo], 0, 300),
       timeSignature: integerInRange("time_signature", record[index.time_signature], 0, 7),
+      genres: NO_STRINGS,
+      subgenres: NO_STRINGS,
+      playlists: NO_PLAYLISTS,
     };
     return { ok: true, line, track };
   } catch (error) {
     if (error instanceof FieldRejection) return { ok: false, line, field: error.field, reason: error.reason };
     throw error;
+  }
+}
+
+/** Shares one copy of each repeated string (genre and playlist names); the reader passes one per file. */
+export type Intern = (text: string) => string;
+const AS_IS: Intern = (text) => text;
+
+function columnCountRejection(record: readonly string[], columnCount: number, line: number): RowRejection | null {
+  if (record.length === columnCount) return null;
+  return { ok: false, line, field: "columns", reason: `expected ${columnCount} columns, found ${record.length}` };
+}
+
+/** Runs a row parser, turning a FieldRejection into the row's rejection. */
+function rowResult(line: number, parse: () => CatalogTrack): RowResult {
+  try {
+    return { ok: true, line, track: parse() };
+  } catch (error) {
+    if (error instanceof FieldRejection) return { ok: false, line, field: error.field, reason: error.reason };
+    throw error;
+  }
+}
+
+/** A one-item list of the trimmed cell, or the shared empty list for an empty cell. */
+function optionalLabel(text: string | undefined, intern: Intern): string[] {
+  const label = text?.trim() ?? "";
+  return label === "" ? NO_STRINGS : [intern(label)];
+}
+
+/**
+ * A spotify_songs.csv row: one (track, playlist) pair. An empty playlist_id (a withheld playlist) gives
+ * no playlist; an empty genre cell no genre. The file has no explicit flag, artist ids or time signature.
+ * R's missing value `NA` in a name is kept as text: the row's features are valid.
+ */
+export function parseSpotifySongsRow(
+  record: readonly string[], index: FormatColumnIndex<SpotifySongsColumn>, line: number, intern: Intern = AS_IS,
+): RowResult {
+  return (
+    columnCountRejection(record, index.columnCount, line) ??
+    rowResult(line, () => {
+      const releaseDate = record[index.track_album_release_date];
+      const genres = optionalLabel(record[index.playlist_genre], intern);
+      const subgenres = optionalLabel(record[index.playlist_subgenre], intern);
+      const playlistId = record[index.playlist_id].trim();
+      const playlists: PlaylistMembership[] = playlistId === "" ? NO_PLAYLISTS : [{
+        id: intern(playlistId),
+        name: intern(record[index.playlist_name]),
+        genre: genres[0] ?? null,
+        subgenre: subgenres[0] ?? null,
+        line,
+      }];
+      return {
+        id: spotifyId("track_id", record[index.track_id]),
+        name: nonBlank("track_name", record[index.track_name]),
+        popularity: integerInRange("track_popularity", record[index.track_popularity], 0, 100),
+        durationMs: integerInRange("duration_ms", record[index.duration_ms], 1, Number.MAX_SAFE_INTEGER),
+        explicit: null,
+        artists: [nonBlank("track_artist", record[index.track_artist])],
+        idArtists: null,
+        releaseDate,
+        releaseYear: releaseYear(releaseDate, "track_album_release_date"),
+        ...audioFeatures(record, index),
+        key: integerInRange("key", record[index.key], -1, 11),
+        mode: integerInRange("mode", record[index.mode], 0, 1),
+        timeSignature: null,
+        genres,
+        subgenres,
+        playlists,
+      };
+    })
+  );
+}
+
+// Pitch classes by note name; SpotifyFeatures.csv spells sharps (`C#`), flats and ♯/♭ are accepted too.
+const PITCH_CLASS: Readonly<Record<string, number>> = {
+  C: 0, "C#": 1, Db: 1, D: 2, "D#": 3, Eb: 3, E: 4, F: 5, "F#": 6, Gb: 6, G: 7, "G#": 8, Ab: 8, A: 9,
+  "A#": 10, Bb: 10, B: 11,
+};
+
+function noteKey(text: string): number {
+  const pitch = PITCH_CLASS[text.trim().replace("♯", "#").replace("♭", "b")];
+  if (pitch !== undefined) return pitch;
+  if (DECIMAL.test(text)) return integerInRange("key", text, -1, 11);
+  throw new FieldRejection("key", `key: ${shown(text)} is not a note name (C, C#, … B)`);
+}
+
+function majorMinor(text: string): number {
+  const mode = text.trim().toLowerCase();
+  if (mode === "major") return 1;
+  if (mode === "minor") return 0;
+  if (DECIMAL.test(text)) return integerInRange("mode", text, 0, 1);
+  throw new FieldRejection("mode", `mode: ${shown(text)} is not Major or Minor`);
+}
+
+const METER = /^(\d+)\/\d+$/;
+
+/** `4/4` → 4 (the beats per bar, as the other formats give it). */
+function meterNumerator(text: string): number {
+  const meter = METER.exec(text.trim());
+  return integerInRange("time_signature", meter === null ? text : meter[1], 0, 7);
+}
+
+/** A SpotifyFeatures.csv row: one (track, genre) pair. No explicit flag, release date or artist ids. */
+export function parseSpotifyFeaturesRow(
+  record: readonly string[], index: FormatColumnIndex<SpotifyFeaturesColumn>, line: number, intern: Intern = AS_IS,
+): RowResult {
+  return (
+    columnCountRejection(record, index.columnCount, line) ??
+    rowResult(line, () => ({
+      id: spotifyId("track_id", record[index.track_id]),
+      name: nonBlank("track_name", record[index.track_name]),
+      popularity: integerInRange("popularity", record[index.popularity], 0, 100),
+      durationMs: integerInRange("duration_ms", record[index.duration_ms], 1, Number.MAX_SAFE_INTEGER),
+      explicit: null,
+      artists: [nonBlank("artist_name", record[index.artist_name])],
+      idArtists: null,
+      releaseDate: null,
+      releaseYear: null,
+      ...audioFeatures(record, index),
+      key: noteKey(record[index.key]),
+      mode: majorMinor(record[index.mode]),
+      timeSignature: meterNumerator(record[index.time_signature]),
+      genres: optionalLabel(record[index.genre], intern),
+      subgenres: NO_STRINGS,
+      playlists: NO_PLAYLISTS,
+    }))
+  );
+}
+
+/** `A;B` → ["A", "B"]: the dataset joins the credited artists with semicolons. */
+function semicolonArtists(text: string): string[] {
+  const names = text.split(";").map((name) => name.trim()).filter((name) => name !== "");
+  if (names.length === 0) throw new FieldRejection("artists", "artists: is empty");
+  return names;
+}
+
+/** A dataset.csv row: one (track, genre) pair. No release date or artist ids. */
+export function parseTracksDatasetRow(
+  record: readonly string[], index: FormatColumnIndex<TracksDatasetColumn>, line: number, intern: Intern = AS_IS,
+): RowResult {
+  return (
+    columnCountRejection(record, index.columnCount, line) ??
+    rowResult(line, () => ({
+      id: spotifyId("track_id", record[index.track_id]),
+      name: nonBlank("track_name", record[index.track_name]),
+      popularity: integerInRange("popularity", record[index.popularity], 0, 100),
+      durationMs: integerInRange("duration_ms", record[index.duration_ms], 1, Number.MAX_SAFE_INTEGER),
+      explicit: explicitFlag(record[index.explicit]),
+      artists: semicolonArtists(record[index.artists]),
+      idArtists: null,
+      releaseDate: null,
+      releaseYear: null,
+      ...audioFeatures(record, index),
+      key: integerInRange("key", record[index.key], -1, 11),
+      mode: integerInRange("mode", record[index.mode], 0, 1),
+      timeSignature: integerInRange("time_signature", record[index.time_signature], 0, 7),
+      genres: optionalLabel(record[index.track_genre], intern),
+      subgenres: NO_STRINGS,
+      playlists: NO_PLAYLISTS,
+    }))
+  );
+}
+
+type AudioFeatureColumn =
+  | "danceability" | "energy" | "loudness" | "speechiness" | "acousticness" | "instrumentalness" | "liveness"
+  | "valence" | "tempo";
+
+/** The real-valued audio features, named and bounded the same in every format. */
+function audioFeatures(record: readonly string[], index: Readonly<Record<AudioFeatureColumn, number>>) {
+  return {
+    danceability: numberInRange("danceability", record[index.danceability], 0, 1),
+    energy: numberInRange("energy", record[index.energy], 0, 1),
+    loudness: numberInRange("loudness", record[index.loudness], -70, 10),
+    speechiness: numberInRange("speechiness", record[index.speechiness], 0, 1),
+    acousticness: numberInRange("acousticness", record[index.acousticness], 0, 1),
+    instrumentalness: numberInRange("instrumentalness", record[index.instrumentalness], 0, 1),
+    liveness: numberInRange("liveness", record[index.liveness], 0, 1),
+    valence: numberInRange("valence", record[index.valence], 0, 1),
+    tempo: numberInRange("tempo", record[index.tempo], 0, 300),
+  };
+}
+
+/** Validates one data record of a file of `format` (its header indexed by formats.ts matchHeader). */
+export function parseCatalogRow(
+  format: CatalogFormatId, record: readonly string[], index: FormatColumnIndex, line: number, intern: Intern = AS_IS,
+): RowResult {
+  switch (format) {
+    case "tracks-600k":
+      return parseTrackRow(record, index, line);
+    case "spotify-songs":
+      return parseSpotifySongsRow(record, index, line, intern);
+    case "spotify-features":
+      return parseSpotifyFeaturesRow(record, index, line, intern);
+    case "tracks-dataset":
+      return parseTracksDatasetRow(record, index, line, intern);
   }
 }
 

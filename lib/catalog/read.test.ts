@@ -52,6 +52,7 @@ describe("readCatalog", () => {
     expect(summary).toEqual({
       sha256: createHash("sha256").update(content).digest("hex"),
       bytes: Buffer.byteLength(content),
+      format: "tracks-600k",
     });
   });
 
@@ -65,7 +66,7 @@ describe("readCatalog", () => {
   it("reports progress in stored bytes", async () => {
     const path = writeCatalog(content);
     const progress: [number, number][] = [];
-    await readAll(path, { onProgress: (bytesRead, totalBytes) => progress.push([bytesRead, totalBytes]) });
+    await readAll(path, { onProgress: (bytesRead, totalBytes) => progress.push([bytesRead, totalBytes ?? -1]) });
     expect(progress.at(-1)).toEqual([Buffer.byteLength(content), Buffer.byteLength(content)]);
   });
 
@@ -97,11 +98,24 @@ describe("readCatalog", () => {
     ]);
   });
 
-  it("rejects a repeated id, naming the line of the first", async () => {
+  it("yields a repeated id as a row of its own (seed.ts merges repeats)", async () => {
     const text = [HEADER, trackLine(ID_A), trackLine(ID_B), trackLine(ID_A, "Again")].join("\n");
     const { rows } = await readAll(writeCatalog(text));
-    expect(rows.map(describeRow)).toEqual(["2 ok Carve", "3 ok Carve", "4 id: duplicate of line 2"]);
-    expect(rows[2]).toMatchObject({ ok: false, field: "id" });
+    expect(rows.map(describeRow)).toEqual(["2 ok Carve", "3 ok Carve", "4 ok Again"]);
+  });
+
+  it("recognises a gzipped file by its magic bytes whatever its name", async () => {
+    const { rows, summary } = await readAll(writeCatalog(gzipSync(content), ".csv"));
+    expect(rows.map(describeRow)).toEqual(["2 ok Carve", "3 ok Second"]);
+    expect(summary.format).toBe("tracks-600k");
+  });
+
+  it("tells onFormat the format before the first row", async () => {
+    const heard: string[] = [];
+    const reader = readCatalog(writeCatalog(content), { onFormat: (format) => heard.push(format.name) });
+    await reader.next();
+    expect(heard).toEqual(["Spotify Dataset 1921-2020, 600k+ Tracks"]);
+    await reader.return(undefined as never);
   });
 
   it("accepts a header with no rows", async () => {
@@ -111,7 +125,11 @@ describe("readCatalog", () => {
   it.each([
     ["an empty file", "", /tracks-\d+\.csv is empty$/],
     ["a file of blank lines", "\n\r\n\n", /is empty$/],
-    ["a wrong header", "id,name,popularity\n1,2,3\n", /tracks-\d+\.csv lacks required columns: duration_ms, explicit, .*time_signature$/],
+    [
+      "a wrong header",
+      "id,name,popularity\n1,2,3\n",
+      /tracks-\d+\.csv: the header matches no known catalog format\. Known: .*Closest: "Spotify Dataset 1921-2020, 600k\+ Tracks" \(tracks\.csv\), missing: duration_ms, explicit, .*time_signature$/,
+    ],
     ["an unclosed quote", `${HEADER}\n${trackLine(ID_A, '"Open')}\n${trackLine(ID_B)}`, /tracks-\d+\.csv: line 2: quoted field is not closed/],
   ])("throws CatalogFileError for %s", async (_case, text, message) => {
     const failure = readAll(writeCatalog(text));

@@ -1,20 +1,27 @@
-// Streaming reader for tracks.csv / tracks.csv.gz: the only module of lib/catalog that does I/O.
+// Streaming reader for catalog files (.csv or gzipped), in any format of formats.ts. The catalog's
+// bytes come from source.ts; this module hashes, meters and gunzips them and turns them into rows.
 import { createHash } from "node:crypto";
-import { createReadStream } from "node:fs";
-import { stat } from "node:fs/promises";
-import { Transform, pipeline, type Readable } from "node:stream";
+import { Readable, Transform, pipeline } from "node:stream";
 import { createGunzip } from "node:zlib";
-import { CsvRecordSplitter, CsvSyntaxError, type CsvRecord } from "./csv";
-import { checkHeader, parseTrackRow, type ColumnIndex, type RowResult } from "./parse";
+import { CsvRecordSplitter, type CsvRecord } from "./csv";
+import { matchHeader, unknownHeaderMessage, type CatalogFormat, type ColumnIndex } from "./formats";
+import { parseCatalogRow, type Intern, type RowResult } from "./parse";
+import { openCatalogSource } from "./source";
+import type { CatalogFormatId } from "./types";
 
-/** The file cannot be used at all: unreadable, not gzip, empty, wrong header or broken CSV quoting. */
+/** The file cannot be used at all: unreadable, not gzip, empty, unknown header or broken CSV quoting. */
 export class CatalogFileError extends Error {
   override name = "CatalogFileError";
 }
 
 export interface ReadCatalogOptions {
-  /** Called once per chunk read (1 MiB); bytes are of the file as stored (compressed for .gz). */
-  onProgress?(bytesRead: number, totalBytes: number): void;
+  /**
+   * Called once per chunk read; bytes are of the file as stored (compressed for .gz). totalBytes is
+   * null when the source cannot tell its size (a download without Content-Length).
+   */
+  onProgress?(bytesRead: number, totalBytes: number | null): void;
+  /** Called once the header has been recognised, before the first row. An error thrown here ends the read as is. */
+  onFormat?(format: CatalogFormat): void;
 }
 
 /** Facts about the whole file, known once it has been read to the end. */
@@ -22,119 +29,185 @@ export interface CatalogFileSummary {
   /** sha256 of the file's bytes as stored (the compressed bytes for .gz), lowercase hex. */
   sha256: string;
   bytes: number;
+  format: CatalogFormatId;
 }
 
 const READ_CHUNK_BYTES = 1 << 20;
+const GZIP_MAGIC = [0x1f, 0x8b];
 
 /**
  * A copy of `text` that shares no memory with the chunk it was sliced from: V8 keeps a whole parent
- * string alive for any slice of it, so the ids kept to find duplicates would pin every chunk read.
+ * string alive for any slice of it, so a kept id or genre would pin every chunk read.
  */
-function detached(text: string): string {
+export function detached(text: string): string {
   return (" " + text).slice(1);
 }
 
-/** Turns CSV records into row results: the first non-blank record is the header; repeated ids are rejected. */
+/** An interner for one file: each distinct genre or playlist string is kept once, detached. */
+function fileInterner(): Intern {
+  const seen = new Map<string, string>();
+  return (text) => {
+    let kept = seen.get(text);
+    if (kept === undefined) {
+      kept = detached(text);
+      seen.set(kept, kept);
+    }
+    return kept;
+  };
+}
+
+/** Turns CSV records into row results: the first non-blank record is the header, which picks the format. */
 class CatalogRows {
-  private columns: ColumnIndex | undefined;
-  private readonly lineOfId = new Map<string, number>();
+  private match: { format: CatalogFormat; index: ColumnIndex } | undefined;
+  private readonly intern = fileInterner();
+  /** An error from options.onFormat, passed on unchanged. */
+  callbackError: unknown;
 
-  constructor(private readonly path: string) {}
+  constructor(
+    /** The catalog as messages name it (a URL without its query string). */
+    public label: string,
+    private readonly onFormat: ReadCatalogOptions["onFormat"],
+  ) {}
 
-  get sawHeader(): boolean {
-    return this.columns !== undefined;
+  get format(): CatalogFormat | undefined {
+    return this.match?.format;
   }
 
   /** The row's result, or undefined for the header and blank lines. */
   accept({ fields, line }: CsvRecord): RowResult | undefined {
     if (fields.length === 1 && fields[0] === "") return undefined;
-    if (this.columns === undefined) {
-      const header = checkHeader(fields);
-      if (!header.ok) throw new CatalogFileError(`${this.path} lacks required columns: ${header.missing.join(", ")}`);
-      this.columns = header.index;
+    if (this.match === undefined) {
+      const header = matchHeader(fields);
+      if (!header.ok) throw new CatalogFileError(unknownHeaderMessage(this.label, header));
+      this.match = header;
+      try {
+        this.onFormat?.(header.format);
+      } catch (error) {
+        this.callbackError = error;
+        throw error;
+      }
       return undefined;
     }
-    const result = parseTrackRow(fields, this.columns, line);
-    if (!result.ok) return result;
-    const { track } = result;
-    const firstLine = this.lineOfId.get(track.id);
-    if (firstLine !== undefined) return { ok: false, line, field: "id", reason: `id: duplicate of line ${firstLine}` };
-    track.id = detached(track.id);
-    this.lineOfId.set(track.id, line);
+    const result = parseCatalogRow(this.match.format.id, fields, this.match.index, line, this.intern);
+    if (result.ok) result.track.id = detached(result.track.id);
     return result;
   }
 }
 
-/** The file's CSV bytes (gunzipped for .gz), hashing and metering the stored bytes on the way. */
-function openCsvBytes(path: string, totalBytes: number, options: ReadCatalogOptions) {
+/** The stored bytes, gunzipped when the name ends in .gz or the bytes start with gzip's magic number. */
+async function* gunzippedWhenCompressed(stored: AsyncIterable<Buffer>, gzipByName: boolean): AsyncGenerator<Buffer> {
+  const chunks = stored[Symbol.asyncIterator]();
+  let head = Buffer.alloc(0);
+  while (head.length < GZIP_MAGIC.length) {
+    const step = await chunks.next();
+    if (step.done) break;
+    head = Buffer.concat([head, step.value]);
+  }
+  async function* all(): AsyncGenerator<Buffer> {
+    if (head.length > 0) yield head;
+    for (let step = await chunks.next(); !step.done; step = await chunks.next()) yield step.value;
+  }
+  const gzipped = gzipByName || (head[0] === GZIP_MAGIC[0] && head[1] === GZIP_MAGIC[1]);
+  if (!gzipped) {
+    yield* all();
+    return;
+  }
+  const onError = () => {}; // pipeline destroys both streams on error; the error surfaces through the gunzip.
+  yield* pipeline(Readable.from(all()), createGunzip({ chunkSize: READ_CHUNK_BYTES }), onError) as AsyncIterable<Buffer>;
+}
+
+/** A catalog's CSV bytes (gunzipped when compressed), hashing and metering the stored bytes on the way. */
+async function openCsvBytes(location: string, onProgress: ReadCatalogOptions["onProgress"]) {
+  let source;
+  try {
+    source = await openCatalogSource(location);
+  } catch (error) {
+    throw new CatalogFileError((error as Error).message, { cause: error });
+  }
+  const { totalBytes } = source;
   const hash = createHash("sha256");
   let bytesRead = 0;
   const meter = new Transform({
     transform(chunk: Buffer, _encoding, done) {
       hash.update(chunk);
       bytesRead += chunk.length;
-      options.onProgress?.(bytesRead, totalBytes);
+      onProgress?.(bytesRead, totalBytes);
       done(null, chunk);
     },
   });
-  const file = createReadStream(path, { highWaterMark: READ_CHUNK_BYTES });
-  const onError = () => {}; // pipeline destroys every stream on error; the error surfaces through `stream`.
-  const stream: Readable = path.endsWith(".gz")
-    ? pipeline(file, meter, createGunzip({ chunkSize: READ_CHUNK_BYTES }), onError)
-    : pipeline(file, meter, onError);
+  const onError = () => {}; // pipeline destroys every stream on error; the error surfaces through `meter`.
+  const metered = pipeline(source.stream, meter, onError);
   return {
-    stream,
-    summary: (): CatalogFileSummary => ({ sha256: hash.digest("hex"), bytes: bytesRead }),
+    label: source.label,
+    chunks: gunzippedWhenCompressed(metered, source.label.endsWith(".gz")),
+    close: () => metered.destroy(),
+    hashed: () => ({ sha256: hash.digest("hex"), bytes: bytesRead }),
   };
 }
 
 /**
- * Streams the rows of a Kaggle tracks.csv (or .csv.gz) file, holding one 1 MiB chunk at a time.
- * Yields one RowResult per data row with the 1-based line the row starts on; blank lines are skipped;
- * a repeated id is rejected as `id: duplicate of line N`. Throws CatalogFileError when the file cannot
- * be read, is empty, lacks required columns or has an unclosed quote.
+ * Streams the CSV records of a catalog-like file (header included), holding one chunk at a time.
+ * Throws CatalogFileError when it cannot be read or has an unclosed quote. The return value (read
+ * with `next()`) is the file's hash; `onOpen` hears what to call the file in messages.
+ */
+export async function* readCsvRecords(
+  location: string,
+  onProgress?: ReadCatalogOptions["onProgress"],
+  onOpen?: (label: string) => void,
+): AsyncGenerator<CsvRecord, { sha256: string; bytes: number; label: string }, undefined> {
+  const csv = await openCsvBytes(location, onProgress);
+  onOpen?.(csv.label);
+  const decoder = new TextDecoder("utf-8");
+  const splitter = new CsvRecordSplitter();
+  try {
+    for await (const chunk of csv.chunks) {
+      splitter.feed(decoder.decode(chunk, { stream: true }));
+      for (let record = splitter.next(); record !== undefined; record = splitter.next()) yield record;
+    }
+    splitter.feed(decoder.decode());
+    splitter.end();
+    for (let record = splitter.next(); record !== undefined; record = splitter.next()) yield record;
+  } catch (error) {
+    if (error instanceof CatalogFileError) throw error;
+    throw new CatalogFileError(`${csv.label}: ${(error as Error).message}`);
+  } finally {
+    csv.close(); // closes the file when the consumer stops early; a no-op once read to the end
+  }
+  return { ...csv.hashed(), label: csv.label };
+}
+
+/**
+ * Streams the rows of a catalog file (.csv or gzipped, any format of formats.ts, recognised by its
+ * header), holding one 1 MiB chunk at a time. Yields one RowResult per data row with the 1-based line
+ * the row starts on; blank lines are skipped. Rows repeating a track are yielded as they are (merge.ts
+ * merges them). Throws CatalogFileError when the file cannot be read, is empty, has a header of no
+ * known format or an unclosed quote.
  *
- * The generator's return value is the file's CatalogFileSummary (its sha256). `for await` discards
- * return values, so read it with `next()`:
+ * The generator's return value is the file's CatalogFileSummary (its sha256 and format). `for await`
+ * discards return values, so read it with `next()`:
  *   const rows = readCatalog(path);
  *   let step = await rows.next();
  *   for (; !step.done; step = await rows.next()) use(step.value);
  *   const { sha256 } = step.value;
  */
 export async function* readCatalog(
-  path: string,
+  location: string,
   options: ReadCatalogOptions = {},
 ): AsyncGenerator<RowResult, CatalogFileSummary, undefined> {
-  let totalBytes: number;
+  const rows = new CatalogRows(location, options.onFormat);
+  const records = readCsvRecords(location, options.onProgress, (label) => (rows.label = label));
+  let step;
   try {
-    totalBytes = (await stat(path)).size;
-  } catch (error) {
-    throw new CatalogFileError(`${path} cannot be read: ${(error as Error).message}`);
-  }
-  const csv = openCsvBytes(path, totalBytes, options);
-  const decoder = new TextDecoder("utf-8");
-  const splitter = new CsvRecordSplitter();
-  const rows = new CatalogRows(path);
-  try {
-    for await (const chunk of csv.stream) {
-      splitter.feed(decoder.decode(chunk as Buffer, { stream: true }));
-      for (let record = splitter.next(); record !== undefined; record = splitter.next()) {
-        const result = rows.accept(record);
-        if (result !== undefined) yield result;
-      }
-    }
-    splitter.feed(decoder.decode());
-    splitter.end();
-    for (let record = splitter.next(); record !== undefined; record = splitter.next()) {
-      const result = rows.accept(record);
+    for (step = await records.next(); !step.done; step = await records.next()) {
+      const result = rows.accept(step.value);
       if (result !== undefined) yield result;
     }
   } catch (error) {
-    if (error instanceof CatalogFileError) throw error;
-    throw new CatalogFileError(`${path}: ${(error as Error).message}`);
+    if (error instanceof CatalogFileError || error === rows.callbackError) throw error;
+    throw new CatalogFileError(`${rows.label}: ${(error as Error).message}`);
   } finally {
-    csv.stream.destroy(); // closes the file when the consumer stops early; a no-op once read to the end
+    await records.return(undefined as never);
   }
-  if (!rows.sawHeader) throw new CatalogFileError(`${path} is empty`);
-  return csv.summary();
+  if (rows.format === undefined) throw new CatalogFileError(`${rows.label} is empty`);
+  return { sha256: step.value.sha256, bytes: step.value.bytes, format: rows.format.id };
 }

@@ -1,7 +1,7 @@
 // Deterministic sample catalog (Kaggle tracks.csv / artists.csv format) and a demo user's liked songs.
 // Pure: builds data and file contents; scripts/make-sample.ts writes them to prisma/sample/.
 import { matchKey } from "./parse";
-import { TRACK_COLUMNS, type CatalogTrack, type ClusterFeature, type TrackColumn } from "./types";
+import { NO_PLAYLISTS, NO_STRINGS, TRACK_COLUMNS, type CatalogTrack, type ClusterFeature, type TrackColumn } from "./types";
 
 export const SAMPLE_SEED = 20_240_601;
 
@@ -397,8 +397,17 @@ export interface SampleArtist {
   popularity: number;
 }
 
+/** A track with every column of the 600k format's tracks.csv (none of its optional facts missing). */
+export interface FullTrack extends CatalogTrack {
+  explicit: boolean;
+  idArtists: string[];
+  releaseDate: string;
+  releaseYear: number;
+  timeSignature: number;
+}
+
 /** A catalog track plus the group it was drawn from (ground truth for clustering tests). */
-export interface SampleTrack extends CatalogTrack {
+export interface SampleTrack extends FullTrack {
   group: string;
 }
 
@@ -467,6 +476,10 @@ function drawTrack(random: Random, group: TasteGroup, id: string, artists: Sampl
     valence: drawFeature(random, features.valence, 0, 1),
     tempo: roundLikeDataset(clamp(random.normal(features.tempo), 40, 220)),
     timeSignature: random.chance(group.tripleMeterShare) ? 3 : random.chance(0.01) ? 5 : 4,
+    // tracks.csv has no genres: the sample's genres are its artists' (artists.csv).
+    genres: NO_STRINGS,
+    subgenres: NO_STRINGS,
+    playlists: NO_PLAYLISTS,
     group: group.name,
   };
 }
@@ -715,7 +728,7 @@ function pythonFloat(value: number): string {
   return String(value);
 }
 
-const TRACK_CSV_VALUE: Record<TrackColumn, (track: CatalogTrack) => string> = {
+const TRACK_CSV_VALUE: Record<TrackColumn, (track: FullTrack) => string> = {
   id: (track) => track.id,
   name: (track) => track.name,
   popularity: (track) => String(track.popularity),
@@ -739,7 +752,7 @@ const TRACK_CSV_VALUE: Record<TrackColumn, (track: CatalogTrack) => string> = {
 };
 
 /** tracks.csv in the Kaggle format: header, then one line per track, LF line ends. */
-export function tracksCsv(tracks: readonly CatalogTrack[]): string {
+export function tracksCsv(tracks: readonly FullTrack[]): string {
   const lines = tracks.map((track) =>
     TRACK_COLUMNS.map((column) => csvField(TRACK_CSV_VALUE[column](track))).join(","),
   );

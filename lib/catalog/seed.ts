@@ -3,10 +3,14 @@ import { fitKMeans } from "../clustering/kmeans";
 import { clusterLabels } from "../clustering/labels";
 import { fitScaler, standardize, unstandardize } from "../clustering/scaler";
 import type { Db } from "../db/client";
+import { genresOfArtists, readArtistGenres } from "./artists";
+import type { CatalogFormat, OptionalColumn } from "./formats";
+import { genreStats, topLabelsByCluster, type GenreShare } from "./genres";
+import { TrackMerger } from "./merge";
 import type { RejectedField, RowRejection } from "./parse";
 import { readCatalog } from "./read";
 import { replaceCatalog, toStoredTrack, type StoredTrack } from "./store";
-import { CLUSTER_FEATURES } from "./types";
+import { CLUSTER_FEATURES, type CatalogFormatId } from "./types";
 
 export const DEFAULT_K = 8;
 export const DEFAULT_SEED = 42;
@@ -15,6 +19,8 @@ export const AUTO_K_RANGE = [4, 5, 6, 7, 8, 9, 10, 12, 14, 16];
 
 export interface SeedOptions {
   file: string;
+  /** The 600k format's artists.csv: gives each track its artists' genres (joined through id_artists). */
+  artists?: string;
   k: number | "auto";
   seed?: number;
   /** Called at phase boundaries and with progress inside a phase. */
@@ -23,14 +29,33 @@ export interface SeedOptions {
 
 export interface SeedSummary {
   file: string;
+  /** The format recognised from the header, and its human name. */
+  format: CatalogFormatId;
+  formatName: string;
+  /** The optional facts the catalog has (explicit, release_year, artist_ids, genres, subgenres, playlists). */
+  columns: OptionalColumn[];
+  /** The artists file given, with how many of its artists have a genre; null without one. */
+  artists: { file: string; rowsRead: number; withGenres: number } | null;
   rowsRead: number;
+  /** Valid rows (rows read less rows rejected), before merging repeated tracks. */
   rowsKept: number;
+  rowsRejected: number;
   rejectedByField: Partial<Record<RejectedField, number>>;
   firstRejections: RowRejection[];
+  /** Valid rows that repeated an earlier row's track, merged into it. */
+  rowsMerged: number;
+  /** Merged rows whose audio features or popularity differ from the first row's (the first row won). */
+  rowsConflicting: number;
+  /** Distinct tracks in the catalog. */
+  tracksKept: number;
+  distinctGenres: number;
+  distinctSubgenres: number;
+  tracksWithoutGenre: number;
   k: number;
   kTable: KCandidate[] | null;
   inertia: number;
-  clusters: { id: number; size: number; label: string }[];
+  /** topGenres: share of the cluster's tracks with a genre that have it, most common first; [] without genres. */
+  clusters: { id: number; size: number; label: string; topGenres: GenreShare[]; topSubgenres: GenreShare[] }[];
   secondsByPhase: { read: number; cluster: number; write: number };
 }
 
@@ -41,7 +66,7 @@ export class SeedError extends Error {
 }
 
 /**
- * Reads, validates and clusters a tracks.csv, then replaces the catalog in one
+ * Reads, validates, merges and clusters a catalog file of any known format, then replaces the catalog in one
  * transaction. Throws (changing nothing in the database) when the file is
  * unusable or no track survives validation.
  */
@@ -50,31 +75,48 @@ export async function seedCatalog(db: Db, options: SeedOptions): Promise<SeedSum
   const phase = options.onPhase ?? (() => NO_PROGRESS);
   const timer = phaseTimer();
 
-  // 1. Read and validate, streaming.
+  // 1. Read and validate, streaming; rows repeating a track merge into its first row.
+  const artists = options.artists === undefined ? null : await readArtists(options.artists);
+  let format: CatalogFormat | undefined;
   let readProgress = NO_PROGRESS as ReturnType<NonNullable<SeedOptions["onPhase"]>>;
   const rows = readCatalog(options.file, {
+    onFormat: (recognised) => {
+      format = recognised;
+      if (artists !== null && recognised.id !== "tracks-600k") {
+        throw new SeedError(
+          `${options.file} is in the "${recognised.name}" format: --artists goes with the 600k-tracks tracks.csv only (it joins through id_artists); the catalog was not changed.`,
+        );
+      }
+    },
     onProgress: (bytes, total) => {
-      if (readProgress === NO_PROGRESS) readProgress = phase("read", total);
+      if (readProgress === NO_PROGRESS) readProgress = phase("read", total ?? 0);
       readProgress.update(bytes);
     },
   });
-  const tracks: StoredTrack[] = [];
+  const merger = new TrackMerger<StoredTrack>();
   const rejectedByField: SeedSummary["rejectedByField"] = {};
   const firstRejections: RowRejection[] = [];
   let rowsRead = 0;
+  let rowsRejected = 0;
   let step = await rows.next();
   for (; !step.done; step = await rows.next()) {
     rowsRead++;
     const row = step.value;
     if (row.ok) {
-      tracks.push(toStoredTrack(row.track));
+      if (artists !== null && row.track.idArtists !== null) row.track.genres = genresOfArtists(row.track.idArtists, artists.genres);
+      merger.add(toStoredTrack(row.track));
     } else {
+      rowsRejected++;
       rejectedByField[row.field] = (rejectedByField[row.field] ?? 0) + 1;
       if (firstRejections.length < 5) firstRejections.push(row);
     }
   }
   readProgress.finish();
   const checksum = step.value.sha256;
+  const { rowsMerged, rowsConflicting } = merger;
+  const tracks = merger.finish();
+  const columns: OptionalColumn[] = [...format!.provides];
+  if (artists !== null) columns.push("genres");
   const readSeconds = timer();
 
   const k = options.k === "auto" ? null : options.k;
@@ -86,11 +128,19 @@ export async function seedCatalog(db: Db, options: SeedOptions): Promise<SeedSum
   // 2. Standardize and cluster.
   const clusterProgress = phase("cluster", 1);
   const { chosenK, kTable, scaler, model } = clusterTracks(tracks, k, seed);
-  const labels = clusterLabels(CLUSTER_FEATURES, model.centroids);
+  const hasGenres = columns.includes("genres");
+  const topGenres = topLabelsByCluster((i) => tracks[i].genres, model.assignments, chosenK);
+  const topSubgenres = topLabelsByCluster((i) => tracks[i].subgenres, model.assignments, chosenK);
+  const labels = clusterLabels(
+    CLUSTER_FEATURES,
+    model.centroids,
+    hasGenres ? topGenres.map((genres, id) => ({ topGenres: genres, topSubgenres: topSubgenres[id] })) : undefined,
+  );
   const sizes = new Array<number>(chosenK).fill(0);
   model.assignments.forEach((c) => sizes[c]++);
   const clusters = model.centroids.map((centroid, id) => ({
     id, size: sizes[id], label: labels[id], centroid: unstandardize(centroid, scaler),
+    topGenres: topGenres[id], topSubgenres: topSubgenres[id],
   }));
   clusterProgress.finish();
   const clusterSeconds = timer();
@@ -104,8 +154,9 @@ export async function seedCatalog(db: Db, options: SeedOptions): Promise<SeedSum
       clusterIds: model.assignments,
       clusters,
       model: {
-        features: [...CLUSTER_FEATURES], scalerMeans: scaler.means, scalerStds: scaler.stds,
-        k: chosenK, seed, inertia: model.inertia, datasetChecksum: checksum, rowsRead, rowsKept: tracks.length,
+        format: format!.id, columns, features: [...CLUSTER_FEATURES], scalerMeans: scaler.means,
+        scalerStds: scaler.stds, k: chosenK, seed, inertia: model.inertia, datasetChecksum: checksum, rowsRead,
+        rowsKept: tracks.length, rowsMerged, rowsConflicting,
       },
     },
     (written) => writeProgress.update(written),
@@ -113,11 +164,19 @@ export async function seedCatalog(db: Db, options: SeedOptions): Promise<SeedSum
   writeProgress.finish();
 
   return {
-    file: options.file, rowsRead, rowsKept: tracks.length, rejectedByField, firstRejections,
+    file: options.file, format: format!.id, formatName: format!.name, columns,
+    artists: artists === null ? null : { file: options.artists!, rowsRead: artists.rowsRead, withGenres: artists.genres.size },
+    rowsRead, rowsKept: rowsRead - rowsRejected, rowsRejected, rejectedByField, firstRejections,
+    rowsMerged, rowsConflicting, tracksKept: tracks.length, ...genreStats(tracks),
     k: chosenK, kTable, inertia: model.inertia,
-    clusters: clusters.map(({ id, size, label }) => ({ id, size, label })),
+    clusters: clusters.map(({ id, size, label, topGenres, topSubgenres }) => ({ id, size, label, topGenres, topSubgenres })),
     secondsByPhase: { read: readSeconds, cluster: clusterSeconds, write: timer() },
   };
+}
+
+/** The genres of the artists file's artists that have any (a seed needs no others). */
+async function readArtists(file: string) {
+  return readArtistGenres(file, (_id, genres) => genres.length > 0);
 }
 
 /**

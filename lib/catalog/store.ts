@@ -1,13 +1,19 @@
 import type { Db } from "../db/client";
 import { quoteIdentifier } from "../db/sql";
 import { matchKey } from "./parse";
-import { CLUSTER_FEATURES, type CatalogTrack } from "./types";
+import type { OptionalColumn } from "./formats";
+import type { GenreShare } from "./genres";
+import { CLUSTER_FEATURES, type CatalogFormatId, type CatalogTrack } from "./types";
 
-/** The columns of a catalog row the database keeps. */
+/**
+ * The columns of a catalog row the database keeps, plus what merging repeated rows needs (key, mode
+ * and playlists are compared or merged, not stored).
+ */
 export type StoredTrack = Pick<
   CatalogTrack,
   | "id" | "name" | "artists" | "popularity" | "durationMs" | "explicit" | "releaseYear" | "danceability" | "energy"
   | "loudness" | "speechiness" | "acousticness" | "instrumentalness" | "liveness" | "valence" | "tempo"
+  | "key" | "mode" | "genres" | "subgenres" | "playlists"
 >;
 
 /** Only the stored columns: on the full dataset every dropped field saves tens of MB. */
@@ -17,15 +23,23 @@ export function toStoredTrack(t: CatalogTrack): StoredTrack {
     explicit: t.explicit, releaseYear: t.releaseYear, danceability: t.danceability, energy: t.energy,
     loudness: t.loudness, speechiness: t.speechiness, acousticness: t.acousticness,
     instrumentalness: t.instrumentalness, liveness: t.liveness, valence: t.valence, tempo: t.tempo,
+    key: t.key, mode: t.mode, genres: t.genres, subgenres: t.subgenres, playlists: t.playlists,
   };
 }
+
+
 
 /** What a seed writes: the tracks with their cluster, the clusters, and the model. */
 export interface CatalogSnapshot {
   tracks: StoredTrack[];
   clusterIds: Int32Array;
-  clusters: { id: number; size: number; label: string; centroid: number[] }[];
+  clusters: {
+    id: number; size: number; label: string; centroid: number[]; topGenres: GenreShare[]; topSubgenres: GenreShare[];
+  }[];
   model: {
+    format: CatalogFormatId;
+    /** Optional facts the catalog has (formats.ts OPTIONAL_COLUMNS). */
+    columns: OptionalColumn[];
     features: string[];
     scalerMeans: number[];
     scalerStds: number[];
@@ -34,7 +48,10 @@ export interface CatalogSnapshot {
     inertia: number;
     datasetChecksum: string;
     rowsRead: number;
+    /** Tracks kept (valid rows less merged ones). */
     rowsKept: number;
+    rowsMerged: number;
+    rowsConflicting: number;
   };
 }
 
@@ -74,7 +91,12 @@ export async function replaceCatalog(
       await t.$executeRaw`DELETE FROM cluster`;
       await t.catalogModel.deleteMany();
       await t.catalogModel.create({ data: { id: 1, ...snapshot.model } });
-      await t.cluster.createMany({ data: snapshot.clusters });
+      await t.cluster.createMany({
+        data: snapshot.clusters.map((c) => ({
+          ...c, topGenres: c.topGenres.map(({ genre, share }) => ({ genre, share })),
+          topSubgenres: c.topSubgenres.map(({ genre, share }) => ({ genre, share })),
+        })),
+      });
     },
     { timeout: 15 * 60_000, maxWait: 60_000 },
   );
@@ -118,13 +140,16 @@ async function insertTracks(db: Db, snapshot: CatalogSnapshot, start: number, en
   const rows = snapshot.tracks.slice(start, end);
   const column = <T>(pick: (t: StoredTrack) => T) => rows.map(pick);
   const clusterIds = Array.from(snapshot.clusterIds.subarray(start, end));
+  // Lists go as JSON text (unnest cannot take an array per row); an empty list as NULL, which gives '{}'.
+  const jsonList = (list: readonly string[]) => (list.length === 0 ? null : JSON.stringify(list));
   await db.$executeRaw`
     INSERT INTO track_next (id, name, artists, primary_artist, release_year, popularity, duration_ms, explicit,
       danceability, energy, loudness, speechiness, acousticness, instrumentalness, liveness, valence, tempo,
-      match_key, cluster_id)
+      match_key, cluster_id, genres, subgenres)
     SELECT id, name, ARRAY(SELECT jsonb_array_elements_text(artists::jsonb)), primary_artist, release_year,
       popularity, duration_ms, explicit, danceability, energy, loudness, speechiness, acousticness,
-      instrumentalness, liveness, valence, tempo, match_key, cluster_id
+      instrumentalness, liveness, valence, tempo, match_key, cluster_id,
+      ARRAY(SELECT jsonb_array_elements_text(genres::jsonb)), ARRAY(SELECT jsonb_array_elements_text(subgenres::jsonb))
     FROM unnest(
       ${column((t) => t.id)}::text[], ${column((t) => t.name)}::text[],
       ${column((t) => JSON.stringify(t.artists))}::text[], ${column((t) => t.artists[0])}::text[],
@@ -134,10 +159,11 @@ async function insertTracks(db: Db, snapshot: CatalogSnapshot, start: number, en
       ${column((t) => t.loudness)}::real[], ${column((t) => t.speechiness)}::real[],
       ${column((t) => t.acousticness)}::real[], ${column((t) => t.instrumentalness)}::real[],
       ${column((t) => t.liveness)}::real[], ${column((t) => t.valence)}::real[],
-      ${column((t) => t.tempo)}::real[], ${column((t) => matchKey(t.name, t.artists[0]))}::text[], ${clusterIds}::int2[]
+      ${column((t) => t.tempo)}::real[], ${column((t) => matchKey(t.name, t.artists[0]))}::text[], ${clusterIds}::int2[],
+      ${column((t) => jsonList(t.genres))}::text[], ${column((t) => jsonList(t.subgenres))}::text[]
     ) AS t(id, name, artists, primary_artist, release_year, popularity, duration_ms, explicit,
       danceability, energy, loudness, speechiness, acousticness, instrumentalness, liveness, valence, tempo,
-      match_key, cluster_id)`;
+      match_key, cluster_id, genres, subgenres)`;
 }
 
 /** The current model and clusters, or null when no catalog has been seeded. */
@@ -153,7 +179,7 @@ export type CatalogInfo = NonNullable<Awaited<ReturnType<typeof readCatalogInfo>
 /** Columns recommendation logic needs from a track row. */
 export const TRACK_SELECT = {
   id: true, name: true, artists: true, primaryArtist: true, releaseYear: true, popularity: true,
-  explicit: true, clusterId: true, matchKey: true,
+  explicit: true, clusterId: true, matchKey: true, genres: true, subgenres: true,
   // the CLUSTER_FEATURES:
   danceability: true, energy: true, valence: true, acousticness: true, instrumentalness: true,
   speechiness: true, tempo: true,

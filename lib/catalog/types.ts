@@ -63,3 +63,11 @@ export const CLUSTER_FEATURES = [
 export type ClusterFeature = (typeof CLUSTER_FEATURES)[number];
 
 export type TrackColumn = (typeof TRACK_COLUMNS)[number];
+
+/**
+ * The one empty genres/subgenres list every track without any shares (frozen: never push to it; merge.ts
+ * replaces it with a fresh list): hundreds of thousands of tracks must not each hold an empty array.
+ */
+export const NO_STRINGS = Object.freeze([]) as unknown as string[];
+/** The one empty playlists list, shared like NO_STRINGS. */
+export const NO_PLAYLISTS = Object.freeze([]) as unknown as PlaylistMembership[];

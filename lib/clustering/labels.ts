@@ -1,4 +1,11 @@
+import type { GenreShare } from "../catalog/genres";
 import type { ClusterFeature } from "../catalog/types";
+
+/** What a cluster holds, for catalogs with genres: its most common genres and subgenres. */
+export interface ClusterGenres {
+  topGenres: readonly GenreShare[];
+  topSubgenres: readonly GenreShare[];
+}
 
 /** Words for a feature well above / below the catalog average. */
 const TRAITS: Record<ClusterFeature, { high: string; low: string }> = {
@@ -22,12 +29,26 @@ function traits(features: readonly ClusterFeature[], centroidZ: number[]): { fea
     .map(({ feature, z }) => ({ feature, word: z > 0 ? TRAITS[feature].high : TRAITS[feature].low }));
 }
 
+/** "rap · trap": the top genre and the top subgenre, or the top two genres when there are no subgenres. */
+function genreWords({ topGenres, topSubgenres }: ClusterGenres): string | null {
+  const first = topGenres[0]?.genre;
+  if (first === undefined) return null;
+  const second = topSubgenres.find((s) => s.genre !== first)?.genre ?? topGenres[1]?.genre;
+  return second === undefined ? first : `${first} · ${second}`;
+}
+
 /**
  * Short human labels such as "acoustic & calm", from each centroid's two most
  * distinctive traits. Clusters that would share a label get the trait that
  * sets each apart from the others in that group ("…, fast" / "…, slow").
+ * With `genres` (one per cluster, for catalogs that have genres) a label also
+ * says what the cluster holds: "fast & rap/spoken · rap · trap".
  */
-export function clusterLabels(features: readonly ClusterFeature[], centroidsZ: number[][]): string[] {
+export function clusterLabels(
+  features: readonly ClusterFeature[],
+  centroidsZ: number[][],
+  genres?: readonly ClusterGenres[],
+): string[] {
   const mainTraits = centroidsZ.map((c) => traits(features, c).slice(0, 2));
   const labels = mainTraits.map((t) => (t.length ? t.map((x) => x.word).join(" & ") : "middle of the road"));
   const groups = new Map<string, number[]>();
@@ -42,6 +63,12 @@ export function clusterLabels(features: readonly ClusterFeature[], centroidsZ: n
         .reduce((best, x) => (Math.abs(x[1]) > Math.abs(best[1]) ? x : best));
       labels[i] = `${label}, ${diff > 0 ? TRAITS[features[d]].high : TRAITS[features[d]].low}`;
     }
+  }
+  if (genres !== undefined) {
+    labels.forEach((label, i) => {
+      const words = genres[i] === undefined ? null : genreWords(genres[i]);
+      if (words !== null) labels[i] = `${label} · ${words}`;
+    });
   }
   const seen = new Map<string, number>();
   return labels.map((label) => {

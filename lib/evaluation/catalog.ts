@@ -8,6 +8,11 @@ import type { RecTrack } from "../recommend/taste";
 
 const NO_GENRES: readonly string[] = [];
 
+/** A track's primary artist: its id, or its name in formats without artist ids. */
+export function artistKey(t: CatalogTrack): string {
+  return t.idArtists?.[0] ?? t.artists[0];
+}
+
 export class EvalCatalog {
   /** Standardized CLUSTER_FEATURES of each track (the app's z-space), fitted on the whole catalog. */
   readonly z: number[][];
@@ -32,9 +37,10 @@ export class EvalCatalog {
     this.z = raw.map((row) => standardize(row, this.scaler));
     const byArtist = new Map<string, number[]>();
     tracks.forEach((t, i) => {
-      const list = byArtist.get(t.idArtists[0]);
+      const artist = artistKey(t);
+      const list = byArtist.get(artist);
       if (list) list.push(i);
-      else byArtist.set(t.idArtists[0], [i]);
+      else byArtist.set(artist, [i]);
     });
     this.tracksByArtist = byArtist;
     this.indexById = new Map(tracks.map((t, i) => [t.id, i]));
@@ -62,7 +68,7 @@ export class EvalCatalog {
 
   /** Genres of a track's primary artist. */
   trackGenres(index: number): readonly string[] {
-    return this.artistGenres(this.tracks[index].idArtists[0]);
+    return this.artistGenres(artistKey(this.tracks[index]));
   }
 
   /** The app's song key (title + primary artist), computed on first use: it is regex-heavy. */
@@ -82,6 +88,7 @@ export class EvalCatalog {
       releaseYear: t.releaseYear,
       popularity: t.popularity,
       explicit: t.explicit,
+      genres: t.genres.length ? t.genres : this.trackGenres(index),
       clusterId,
       matchKey: this.matchKey(index),
       z: this.z[index],

@@ -35,6 +35,7 @@ function track(n: number, overrides: Partial<CatalogTrack> = {}): CatalogTrack {
     artists: [`Artist ${n}`], idArtists: [`a${n}`.padEnd(22, "0")], releaseDate: "2000", releaseYear: 2000,
     danceability: 0.5, energy: 0.5, key: 0, loudness: -8, mode: 1, speechiness: 0.05, acousticness: 0.5,
     instrumentalness: 0, liveness: 0.1, valence: 0.5, tempo: 120, timeSignature: 4,
+    genres: [], subgenres: [], playlists: [],
     ...overrides,
   };
 }
@@ -180,7 +181,7 @@ describe("on the bundled sample", () => {
       expect(all.length).toBeLessThanOrEqual(60);
       expect(new Set(all).size).toBe(all.length);
       expect(u.heldOut.length).toBe(Math.round(all.length * 0.2));
-      for (const i of all) expect(u.artists).toContain(catalog.tracks[i].idArtists[0]);
+      for (const i of all) expect(u.artists).toContain(catalog.tracks[i].idArtists![0]);
       for (const a of u.artists) expect(catalog.artistGenres(a)).toContain(u.genre);
     }
     // The same seed gives the same users, and the first users do not depend on how many are asked for.

@@ -84,3 +84,18 @@ export function confidenceHalfWidth(values: readonly (number | null)[]): number 
   const variance = defined.reduce((sum, v) => sum + (v - average) ** 2, 0) / (defined.length - 1);
   return (1.96 * Math.sqrt(variance)) / Math.sqrt(defined.length);
 }
+
+/**
+ * Normalized discounted cumulative gain of a list with binary relevance (held out or not): hits near
+ * the top count more; 1 when the first min(|held out|, cutoff) slots are all hits.
+ */
+export function ndcg(list: readonly number[], heldOut: ReadonlySet<number>, cutoff: number): number {
+  if (heldOut.size === 0) throw new Error("NDCG of an empty held-out set");
+  let gain = 0;
+  list.slice(0, cutoff).forEach((item, rank) => {
+    if (heldOut.has(item)) gain += 1 / Math.log2(rank + 2);
+  });
+  let ideal = 0;
+  for (let rank = 0; rank < Math.min(heldOut.size, cutoff); rank++) ideal += 1 / Math.log2(rank + 2);
+  return gain / ideal;
+}

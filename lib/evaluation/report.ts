@@ -1,5 +1,6 @@
 // Markdown tables of an EvaluationResult. Pure.
 import { METHOD_LABELS } from "./recommenders";
+import type { PlaylistEvaluation, PlaylistScores } from "./playlist-run";
 import type { EvaluationResult, MethodResult, Scores } from "./run";
 
 /** Where the data came from, for the report's header. */
@@ -83,6 +84,49 @@ export function formatReport(result: EvaluationResult, source: ReportSource): st
     out.push(table(["k", "method", ...SCORE_HEADER], methods.map((m) => [String(m.k), METHOD_LABELS[m.method], ...scoreCells(m.scores[cutoff])])));
     const notes = shortListNotes(methods, cutoff);
     if (notes.length) out.push("", ...notes.map((n) => `- ${n}`));
+  }
+  return out.join("\n") + "\n";
+}
+
+/** Where the playlist evaluation's data came from. */
+export interface PlaylistReportSource {
+  tracksFile: string;
+  tracksSha256: string;
+  rowsRead: number;
+  tracks: number;
+  command: string;
+}
+
+const PLAYLIST_HEADER = ["method", "hit rate", "recall", "NDCG", "genre precision", "subgenre precision", "coverage", "songs"];
+
+function playlistCells(s: PlaylistScores): string[] {
+  return [
+    withCi(s.hitRate, s.ci95.hitRate), withCi(s.recall, s.ci95.recall), withCi(s.ndcg, s.ci95.ndcg),
+    withCi(s.genrePrecision, s.ci95.genrePrecision), withCi(s.subgenrePrecision, s.ci95.subgenrePrecision),
+    percent(s.coverage, 2), s.meanLength.toFixed(1),
+  ];
+}
+
+/** Markdown of a playlist evaluation: the methods, then the sweep (when run). */
+export function formatPlaylistReport(result: PlaylistEvaluation, source: PlaylistReportSource): string {
+  const { cutoff } = result;
+  const out = [
+    `- Command: \`${source.command}\``,
+    `- Catalog: ${source.tracksFile}, ${source.rowsRead} rows, ${source.tracks} tracks, sha256 ${source.tracksSha256.slice(0, 16)}…`,
+    `- Users: ${result.users} playlists with at least 10 distinct tracks (of ${result.playlistsNamed} named); ` +
+      `liked (first 70%, file order) ${result.likedSize.min}–${result.likedSize.max} (mean ${result.likedSize.mean.toFixed(1)}), ` +
+      `held out ${result.heldOutSize.min}–${result.heldOutSize.max} (mean ${result.heldOutSize.mean.toFixed(1)})`,
+    `- Each method returns ${cutoff} songs. Genres the recommender sees are computed without the evaluated playlist's rows; ` +
+      "a song counts for genre (subgenre) precision when the genre most of its rows give equals the playlist's. " +
+      "Means over playlists ± the half-width of their 95% confidence interval (percentage points).",
+    "",
+    table(PLAYLIST_HEADER, result.methods.map((m) => [m.label, ...playlistCells(m)])),
+  ];
+  if (result.sweep.length) {
+    out.push("", `#### Sweep: one change at a time from the app's defaults (${cutoff} songs)`, "");
+    const app = result.methods.find((m) => m.method === "app");
+    const rows = app ? [{ ...app, change: "**defaults**" }, ...result.sweep] : result.sweep;
+    out.push(table(["change", ...PLAYLIST_HEADER.slice(1)], rows.map((m) => [m.change, ...playlistCells(m)])));
   }
   return out.join("\n") + "\n";
 }

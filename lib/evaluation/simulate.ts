@@ -77,7 +77,8 @@ function relatedIndex(catalog: EvalCatalog, minTracks: number): Map<string, stri
     }
   } else {
     for (const t of catalog.tracks) {
-      for (const a of t.idArtists) for (const b of t.idArtists) if (a !== b && eligible(b)) add(a, b);
+      const credited = t.idArtists ?? t.artists; // names stand in for ids in formats without them
+      for (const a of credited) for (const b of credited) if (a !== b && eligible(b)) add(a, b);
     }
   }
   return new Map([...index].map(([key, artists]) => [key, [...artists]]));

@@ -1,6 +1,55 @@
 import { squaredDistance } from "../clustering/kmeans";
 import { centroidOf, type RecTrack } from "./taste";
 
+/**
+ * How much each signal counts in a candidate's score (see scoreOf). Chosen on real playlists:
+ * docs/evaluation.md has the sweep. Sound keeps the cluster's meaning (closeness to the user's
+ * taste there); artists and genres are what the catalog knows beyond sound; popularity is a prior.
+ */
+export interface RankWeights {
+  /** Per unit of Euclidean distance to the user's taste centroid in z-space (subtracted). */
+  sound: number;
+  /** Times the user's share of the candidate's best-matching genre (0..1; half for a genre after its main one). */
+  genre: number;
+  /** Times 1 − ½^n, n = the user's liked songs by the candidate's artist (0, ½, ¾, …). */
+  artist: number;
+  /** Times popularity / 100. */
+  popularity: number;
+}
+
+export const DEFAULT_WEIGHTS: RankWeights = { sound: 1, genre: 1, artist: 3, popularity: 0.5 };
+
+/** How much a track's genres after its main one count (the sweep in docs/evaluation.md). */
+const SECONDARY_GENRE_FACTOR = 0.5;
+
+/** Sound alone: how the app ranked before it knew genres and artists (kept for the evaluation). */
+export const SOUND_ONLY_WEIGHTS: RankWeights = { sound: 1, genre: 0, artist: 0, popularity: 0 };
+
+/** What the user's liked songs say beyond sound: the genres and artists they like. */
+export interface TasteSignals {
+  /** Share of the user's genre weight per genre: each liked song with genres spreads 1 over them. */
+  genres: ReadonlyMap<string, number>;
+  /** Liked songs per artist, keyed by lowercased name (any credited artist). */
+  artists: ReadonlyMap<string, number>;
+}
+
+const artistKey = (name: string) => name.toLocaleLowerCase();
+
+export function tasteSignals(liked: readonly RecTrack[]): TasteSignals {
+  const genreWeight = new Map<string, number>();
+  let genreTotal = 0;
+  const artists = new Map<string, number>();
+  for (const track of liked) {
+    if (track.genres.length > 0) {
+      for (const genre of track.genres) genreWeight.set(genre, (genreWeight.get(genre) ?? 0) + 1 / track.genres.length);
+      genreTotal++;
+    }
+    for (const name of new Set(track.artists.map(artistKey))) artists.set(name, (artists.get(name) ?? 0) + 1);
+  }
+  const genres = new Map([...genreWeight].map(([genre, weight]) => [genre, weight / genreTotal]));
+  return { genres, artists };
+}
+
 export interface RankOptions {
   limit: number;
   /** At most this many songs by one primary artist. */
@@ -9,45 +58,84 @@ export interface RankOptions {
   /** Songs never to recommend (all the user's liked songs, songs already picked elsewhere). */
   excludeIds?: ReadonlySet<string>;
   excludeSongs?: ReadonlySet<string>;
+  /** Genres and artists of all the user's liked songs (not only this cluster's); none: sound only. */
+  signals?: TasteSignals;
+  weights?: RankWeights;
 }
 
+/** "Why this song": what drove its score. */
 export interface Recommendation {
   track: RecTrack;
+  score: number;
   /** Distance to the user's taste in the standardized space (smaller is closer). */
   distance: number;
-  /** The liked song this one is closest to: "why this song". */
+  /** The liked song this one sounds closest to. */
   becauseOf: { id: string; name: string; primaryArtist: string } | null;
+  /** The candidate's genre the user likes most, with the user's share of it. */
+  sharedGenre: { genre: string; share: number } | null;
+  /** One of the candidate's artists the user likes, with how many of their liked songs are by it. */
+  likedArtist: { name: string; likedSongs: number } | null;
+}
+
+interface Scored {
+  track: RecTrack;
+  score: number;
+  distance: number;
+  sharedGenre: Recommendation["sharedGenre"];
+  likedArtist: Recommendation["likedArtist"];
+}
+
+function scoreOf(track: RecTrack, taste: number[] | null, signals: TasteSignals | undefined, weights: RankWeights): Scored {
+  const distance = taste ? Math.sqrt(squaredDistance(track.z, taste)) : 0;
+  let sharedGenre: Scored["sharedGenre"] = null;
+  let likedArtist: Scored["likedArtist"] = null;
+  if (signals) {
+    // A track's genres come most frequent first: its main genre counts fully, the others half.
+    for (const [position, genre] of track.genres.entries()) {
+      const share = (signals.genres.get(genre) ?? 0) * (position === 0 ? 1 : SECONDARY_GENRE_FACTOR);
+      if (share > 0 && share > (sharedGenre?.share ?? 0)) sharedGenre = { genre, share };
+    }
+    for (const name of track.artists) {
+      const likedSongs = signals.artists.get(artistKey(name)) ?? 0;
+      if (likedSongs > 0 && likedSongs > (likedArtist?.likedSongs ?? 0)) likedArtist = { name, likedSongs };
+    }
+  }
+  const score =
+    -weights.sound * distance +
+    weights.genre * (sharedGenre?.share ?? 0) +
+    weights.artist * (1 - 0.5 ** (likedArtist?.likedSongs ?? 0)) +
+    weights.popularity * (track.popularity / 100);
+  return { track, score, distance, sharedGenre, likedArtist };
 }
 
 /**
- * Ranks `candidates` (already from the right cluster and above the popularity
- * floor) by closeness to the centroid of `liked` (the user's songs in that
- * cluster), popularity breaking ties. Drops songs the user already likes (by id
- * or by normalized title + artist), other versions of a song already picked,
- * explicit songs when not allowed, and artists past their cap.
+ * Ranks `candidates` (already from the right cluster and above the popularity floor) by score:
+ * closeness to the centroid of `liked` (the user's songs in that cluster), the user's affinity for
+ * the candidate's genres and artists, and popularity; popularity, then id, break ties. Drops songs
+ * the user already likes (by id or by normalized title + artist), other versions of a song already
+ * picked, explicit songs when not allowed, and artists past their cap.
  */
 export function rankCandidates(candidates: readonly RecTrack[], liked: readonly RecTrack[], options: RankOptions): Recommendation[] {
   if (options.limit <= 0) return [];
+  const weights = options.weights ?? DEFAULT_WEIGHTS;
   const likedIds = new Set([...(options.excludeIds ?? []), ...liked.map((t) => t.id)]);
   const seenSongs = new Set([...(options.excludeSongs ?? []), ...liked.map((t) => t.matchKey)]);
   const taste = liked.length ? centroidOf(liked.map((t) => t.z)) : null;
-
   const scored = candidates
-    .filter((t) => !likedIds.has(t.id) && (options.allowExplicit || !t.explicit))
-    .map((track) => ({ track, distance: taste ? Math.sqrt(squaredDistance(track.z, taste)) : 0 }))
-    .sort((a, b) => a.distance - b.distance || b.track.popularity - a.track.popularity || (a.track.id < b.track.id ? -1 : 1));
-
+    .filter((t) => !likedIds.has(t.id) && (options.allowExplicit || t.explicit !== true))
+    .map((track) => scoreOf(track, taste, options.signals, weights))
+    .sort((a, b) => b.score - a.score || b.track.popularity - a.track.popularity || (a.track.id < b.track.id ? -1 : 1));
   const perArtist = new Map<string, number>();
   const picked: Recommendation[] = [];
-  for (const { track, distance } of scored) {
+  for (const { track, ...why } of scored) {
     if (picked.length >= options.limit) break;
     if (seenSongs.has(track.matchKey)) continue;
-    const artistKey = track.primaryArtist.toLocaleLowerCase();
-    const byArtist = perArtist.get(artistKey) ?? 0;
+    const primary = artistKey(track.primaryArtist);
+    const byArtist = perArtist.get(primary) ?? 0;
     if (byArtist >= options.maxPerArtist) continue;
-    perArtist.set(artistKey, byArtist + 1);
+    perArtist.set(primary, byArtist + 1);
     seenSongs.add(track.matchKey);
-    picked.push({ track, distance, becauseOf: closestLiked(track, liked) });
+    picked.push({ track, ...why, becauseOf: closestLiked(track, liked) });
   }
   return picked;
 }

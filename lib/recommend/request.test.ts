@@ -4,7 +4,8 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { checkHeader, parseTrackRow } from "../catalog/parse";
-import { TRACK_COLUMNS, type CatalogTrack, type TrackColumn } from "../catalog/types";
+import type { FullTrack } from "../catalog/sample";
+import { TRACK_COLUMNS, type TrackColumn } from "../catalog/types";
 import { describeIssues, MAX_TRACK_IDS, recommendationRequestSchema } from "./request";
 import { DEFAULT_REQUEST } from "./service";
 
@@ -207,7 +208,7 @@ const releaseDate = fc
   });
 
 /** A valid catalog track; artists and their ids have the same length. */
-const catalogTrack: fc.Arbitrary<CatalogTrack> = fc
+const catalogTrack: fc.Arbitrary<FullTrack> = fc
   .record({
     id: spotifyId,
     name: nonBlank,
@@ -235,6 +236,9 @@ const catalogTrack: fc.Arbitrary<CatalogTrack> = fc
     idArtists: idArtistPool.slice(0, t.artists.length),
     releaseDate: date.text,
     releaseYear: date.year,
+    genres: [],
+    subgenres: [],
+    playlists: [],
   }));
 
 /** Python's repr of a list of strings, as in the Kaggle file: `['a', 'It\'s']`. */
@@ -245,7 +249,7 @@ function pythonList(items: readonly string[]): string {
   return `[${quoted.join(", ")}]`;
 }
 
-function fieldsOf(track: CatalogTrack, explicitStyle: number): Record<TrackColumn, string> {
+function fieldsOf(track: FullTrack, explicitStyle: number): Record<TrackColumn, string> {
   return {
     id: track.id,
     name: track.name,

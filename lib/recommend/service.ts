@@ -2,7 +2,7 @@ import { standardize, type Scaler } from "../clustering/scaler";
 import { readCatalogInfo, TRACK_SELECT, type CatalogInfo } from "../catalog/store";
 import { CLUSTER_FEATURES } from "../catalog/types";
 import type { Db } from "../db/client";
-import { popularityFloors, rankCandidates, type Recommendation } from "./rank";
+import { DEFAULT_WEIGHTS, popularityFloors, rankCandidates, tasteSignals, type Recommendation } from "./rank";
 import { apportion, centroidOf, clusterShares, type RecTrack } from "./taste";
 
 export interface RecommendationRequest {
@@ -17,11 +17,15 @@ export interface RecommendationRequest {
   allowExplicit: boolean;
 }
 
+/**
+ * Defaults chosen on real playlists (docs/evaluation.md): popularity is a prior in the score, so no
+ * floor is needed to keep lists popular; a floor of 70 halved the songs people kept in their playlists.
+ */
 export const DEFAULT_REQUEST = {
   limit: 20,
-  minPopularity: 70,
+  minPopularity: 0,
   mode: "dominant",
-  maxPerArtist: 2,
+  maxPerArtist: 3,
   allowExplicit: true,
 } as const satisfies Omit<RecommendationRequest, "trackIds">;
 
@@ -60,9 +64,11 @@ function toRecTrack(row: TrackRow, scaler: Scaler): RecTrack {
     name: row.name as string,
     artists: row.artists as string[],
     primaryArtist: row.primaryArtist as string,
-    releaseYear: row.releaseYear as number,
+    releaseYear: row.releaseYear as number | null,
     popularity: row.popularity as number,
-    explicit: row.explicit as boolean,
+    explicit: row.explicit as boolean | null,
+    // A track without genres of its own is known by its artist's (see lib/catalog/genres.ts).
+    genres: (row.genres as string[]).length ? (row.genres as string[]) : (row.artistGenres as string[]),
     clusterId: row.clusterId as number,
     matchKey: row.matchKey as string,
     z: standardize(CLUSTER_FEATURES.map((f) => row[f] as number), scaler),
@@ -128,6 +134,9 @@ export async function recommendWithTaste(db: Db, request: RecommendationRequest,
     ? shares.map((s, i) => ({ clusterId: s.clusterId, slots: slotsPerShare[i] })).filter((p) => p.slots > 0)
     : [{ clusterId: top.clusterId, slots: request.limit }];
 
+  // Genres and artists of all the liked songs, not only the cluster's: what the user likes overall.
+  const signals = tasteSignals(liked.tracks);
+  const likedArtists = [...new Set(liked.tracks.map((t) => t.primaryArtist))];
   const alreadyPicked = new Set<string>();
   let floorUsed = request.minPopularity;
   for (const { clusterId, slots } of plan) {
@@ -139,20 +148,26 @@ export async function recommendWithTaste(db: Db, request: RecommendationRequest,
         allowExplicit: request.allowExplicit,
         excludeIds: liked.ids,
         excludeSongs: new Set([...liked.matchKeys, ...alreadyPicked]),
+        signals,
+        weights: DEFAULT_WEIGHTS,
       });
     for (const floor of popularityFloors(request.minPopularity)) {
+      // Candidates: the cluster's most popular songs, plus every song of it by an artist the user
+      // likes (an artist's lesser-known songs are often what a person wants next).
+      const byLikedArtists = await tracksByArtistsInCluster(db, info, clusterId, floor, likedArtists);
+      const candidatesWith = (popular: RecTrack[]) => unionById(popular, byLikedArtists);
       // Widen the pool before lowering the floor: duplicates and the artist cap
       // can use up the most popular songs while many more pass the floor.
       let pool = Math.max(CANDIDATE_POOL, slots * 20);
-      let candidates = await topTracksInCluster(db, info, clusterId, floor, pool);
-      let ranked = rank(candidates);
-      while (ranked.length < slots && candidates.length === pool && pool < MAX_CANDIDATE_POOL) {
+      let popular = await topTracksInCluster(db, info, clusterId, floor, pool);
+      let ranked = rank(candidatesWith(popular));
+      while (ranked.length < slots && popular.length === pool && pool < MAX_CANDIDATE_POOL) {
         pool = Math.min(pool * 4, MAX_CANDIDATE_POOL);
-        candidates = await topTracksInCluster(db, info, clusterId, floor, pool);
-        ranked = rank(candidates);
+        popular = await topTracksInCluster(db, info, clusterId, floor, pool);
+        ranked = rank(candidatesWith(popular));
       }
       // A full pool means a lower floor would only return the same most popular songs again.
-      if (ranked.length >= slots || floor === 0 || candidates.length === pool) {
+      if (ranked.length >= slots || floor === 0 || popular.length === pool) {
         floorUsed = Math.min(floorUsed, floor);
         for (const r of ranked) {
           alreadyPicked.add(r.track.matchKey);
@@ -169,6 +184,27 @@ export async function recommendWithTaste(db: Db, request: RecommendationRequest,
     result.notice = `Too few songs in this cluster have popularity ≥ ${request.minPopularity}; showing songs with popularity ≥ ${floorUsed}.`;
   }
   return withTaste();
+}
+
+function unionById(a: readonly RecTrack[], b: readonly RecTrack[]): RecTrack[] {
+  if (b.length === 0) return a as RecTrack[];
+  const ids = new Set(a.map((t) => t.id));
+  return [...a, ...b.filter((t) => !ids.has(t.id))];
+}
+
+/** A cluster's songs above the floor by any of `artists` (primary artist, as the catalog spells it). */
+async function tracksByArtistsInCluster(
+  db: Db, info: CatalogInfo, clusterId: number, floor: number, artists: readonly string[],
+): Promise<RecTrack[]> {
+  if (artists.length === 0) return [];
+  const scaler = { means: info.model.scalerMeans, stds: info.model.scalerStds };
+  const rows = await db.track.findMany({
+    where: { clusterId, primaryArtist: { in: [...artists] }, popularity: { gte: floor } },
+    orderBy: [{ popularity: "desc" }, { id: "asc" }],
+    take: MAX_CANDIDATE_POOL,
+    select: TRACK_SELECT,
+  });
+  return rows.map((row) => toRecTrack(row, scaler));
 }
 
 /** Candidates are the most popular songs of a cluster above a floor; ranking then reorders them by taste. */

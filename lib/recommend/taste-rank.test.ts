@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { popularityFloors, rankCandidates } from "./rank";
+import { popularityFloors, rankCandidates, SOUND_ONLY_WEIGHTS, tasteSignals } from "./rank";
 import { apportion, clusterShares, dominantCluster, type RecTrack } from "./taste";
 
 let nextId = 0;
@@ -7,7 +7,7 @@ function track(overrides: Partial<RecTrack> & { z: number[] }): RecTrack {
   const id = overrides.id ?? `t${nextId++}`;
   return {
     id, name: `Song ${id}`, artists: [overrides.primaryArtist ?? `Artist ${id}`], primaryArtist: `Artist ${id}`,
-    releaseYear: 2000, popularity: 50, explicit: false, clusterId: 0, matchKey: `song ${id}|artist ${id}`,
+    releaseYear: 2000, popularity: 50, explicit: false, genres: [], clusterId: 0, matchKey: `song ${id}|artist ${id}`,
     ...overrides,
   };
 }
@@ -49,13 +49,13 @@ describe("popularity floors", () => {
 describe("ranking", () => {
   const options = { limit: 10, maxPerArtist: 2, allowExplicit: true };
 
-  it("orders by closeness to the user's taste, popularity breaking ties", () => {
+  it("orders by closeness to the user's taste alone with sound-only weights, popularity breaking ties", () => {
     const liked = [track({ z: [0, 0] }), track({ z: [2, 0] })]; // taste centroid (1, 0)
     const far = track({ z: [5, 5], popularity: 99 });
     const near = track({ z: [1, 0.1], popularity: 10 });
     const tieLow = track({ z: [1, 1], popularity: 20 });
     const tieHigh = track({ z: [1, -1], popularity: 80 });
-    const ranked = rankCandidates([far, tieLow, near, tieHigh], liked, options);
+    const ranked = rankCandidates([far, tieLow, near, tieHigh], liked, { ...options, weights: SOUND_ONLY_WEIGHTS });
     expect(ranked.map((r) => r.track.id)).toEqual([near.id, tieHigh.id, tieLow.id, far.id]);
     expect(ranked[0].becauseOf?.id).toBe(liked[0].id);
   });
@@ -79,5 +79,39 @@ describe("ranking", () => {
     expect(ids(options)).toEqual([a1.id, a2.id, explicit.id]);
     expect(ids({ ...options, allowExplicit: false })).toEqual([a1.id, a2.id]);
     expect(ids({ ...options, maxPerArtist: 3, limit: 2 })).toEqual([a1.id, a2.id]);
+  });
+
+  it("lifts songs by artists and in genres the user likes, and says so", () => {
+    const liked = [
+      track({ z: [0], artists: ["Drake", "Rihanna"], primaryArtist: "Drake", genres: ["rap"] }),
+      track({ z: [0], artists: ["drake"], primaryArtist: "drake", genres: ["rap", "r&b"] }),
+      track({ z: [0], genres: ["pop"] }),
+    ];
+    const signals = tasteSignals(liked);
+    // rap: 1 + ½ of 2.5 genre weights; Drake in 2 liked songs, whatever the case; Rihanna in 1.
+    expect(signals.genres.get("rap")).toBeCloseTo(1.5 / 3, 12);
+    expect(signals.artists.get("drake")).toBe(2);
+    expect(signals.artists.get("rihanna")).toBe(1);
+
+    const plain = track({ z: [0.1], popularity: 90 });
+    const sameGenre = track({ z: [0.2], genres: ["rap"] });
+    const byArtist = track({ z: [0.9], primaryArtist: "Drake", artists: ["Drake"], popularity: 20 });
+    const ranked = rankCandidates([plain, sameGenre, byArtist], liked, { ...options, signals });
+    expect(ranked.map((r) => r.track.id)).toEqual([byArtist.id, sameGenre.id, plain.id]);
+    expect(ranked[0].likedArtist).toEqual({ name: "Drake", likedSongs: 2 });
+    expect(ranked[1].sharedGenre).toEqual({ genre: "rap", share: 0.5 });
+    expect(ranked[2]).toMatchObject({ likedArtist: null, sharedGenre: null });
+    // Without signals the ranking is by sound and popularity only.
+    expect(rankCandidates([plain, sameGenre, byArtist], liked, options)[0].track.id).toBe(plain.id);
+  });
+
+  it("counts a track's main genre fully and its other genres half", () => {
+    const liked = [track({ z: [0], genres: ["rock"] })];
+    const signals = tasteSignals(liked);
+    const mainlyRock = track({ z: [0], genres: ["rock", "pop"] });
+    const partlyRock = track({ z: [0], genres: ["pop", "rock"] });
+    const ranked = rankCandidates([partlyRock, mainlyRock], liked, { ...options, signals });
+    expect(ranked.map((r) => r.sharedGenre?.share)).toEqual([1, 0.5]);
+    expect(ranked[0].track.id).toBe(mainlyRock.id);
   });
 });

@@ -4,9 +4,11 @@ export interface RecTrack {
   name: string;
   artists: string[];
   primaryArtist: string;
-  releaseYear: number;
+  releaseYear: number | null; // null when the catalog's format has no release date
   popularity: number;
-  explicit: boolean;
+  explicit: boolean | null; // null when the catalog's format has no explicit flag
+  /** The catalog's genres for the track (from its playlists, or its artists); [] when none. */
+  genres: readonly string[];
   clusterId: number;
   matchKey: string;
   /** Standardized (z-score) cluster features, in CLUSTER_FEATURES order. */
