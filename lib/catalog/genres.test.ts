@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { genresOfArtists } from "./artists";
-import { genreStats, topLabelsByCluster } from "./genres";
+import { artistGenres, genreStats, topLabelsByCluster } from "./genres";
 import { NO_STRINGS } from "./types";
 
 describe("genresOfArtists", () => {
@@ -44,5 +44,18 @@ describe("genre statistics", () => {
       [],
     ]);
     expect(topLabelsByCluster((i) => tracks[i].genres, [0, 0, 0, 1], 2, 1)[0]).toEqual([{ genre: "rap", share: 1 }]);
+  });
+});
+
+describe("artist genres", () => {
+  it("gives a track without genres its primary artist's, most common first, and no other track any", () => {
+    const tracks = [
+      { artists: ["A"], genres: ["rap"] },
+      { artists: ["A", "B"], genres: ["pop", "rap"] },
+      { artists: ["A"], genres: [] },
+      { artists: ["B"], genres: [] },
+      { artists: ["C"], genres: [] },
+    ];
+    expect(artistGenres(tracks)).toEqual([[], [], ["rap", "pop"], [], []]);
   });
 });

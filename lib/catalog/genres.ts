@@ -49,3 +49,24 @@ export function topLabelsByCluster(
       .map(([genre, n]) => ({ genre, share: n / labelled[cluster] })),
   );
 }
+
+/**
+ * For each track without genres of its own, the genres of its primary artist's other tracks, most
+ * common first (each track counts each of its genres once); an empty list for the others. In a
+ * playlist catalog a song found only in an unlabelled playlist is still known by its artist's sound
+ * scene, which ranking uses (lib/recommend/rank.ts).
+ */
+export function artistGenres(tracks: readonly { artists: readonly string[]; genres: readonly string[] }[]): readonly string[][] {
+  const countsByArtist = new Map<string, Map<string, number>>();
+  for (const track of tracks) {
+    if (track.genres.length === 0) continue;
+    let counts = countsByArtist.get(track.artists[0]);
+    if (!counts) countsByArtist.set(track.artists[0], (counts = new Map()));
+    for (const genre of track.genres) counts.set(genre, (counts.get(genre) ?? 0) + 1);
+  }
+  const ordered = new Map<string, string[]>();
+  for (const [artist, counts] of countsByArtist) ordered.set(artist, [...counts.keys()].sort((a, b) => counts.get(b)! - counts.get(a)!));
+  return tracks.map((track) => (track.genres.length === 0 ? (ordered.get(track.artists[0]) ?? NO_GENRES) : NO_GENRES));
+}
+
+const NO_GENRES: string[] = Object.freeze([]) as unknown as string[];

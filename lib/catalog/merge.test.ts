@@ -55,3 +55,19 @@ describe("TrackMerger", () => {
     expect(merger).toMatchObject({ rowsMerged: 4, rowsConflicting: 3, size: 1 });
   });
 });
+
+describe("genre order of merged tracks", () => {
+  it("puts the genre most of a track's rows give first, first-seen order breaking ties", () => {
+    const row = (genres: string[], subgenres: string[] = []) =>
+      ({ id: "x".repeat(22), genres, subgenres, playlists: [], popularity: 1, danceability: 0, energy: 0, key: 0,
+        loudness: 0, mode: 0, speechiness: 0, acousticness: 0, instrumentalness: 0, liveness: 0, valence: 0, tempo: 0 });
+    const merger = new TrackMerger<ReturnType<typeof row>>();
+    merger.add(row(["pop"], ["dance pop"]));
+    merger.add(row(["rap"], ["trap"]));
+    merger.add(row(["rap"], ["trap"]));
+    merger.add(row(["edm"], ["dance pop"]));
+    const [track] = merger.finish();
+    expect(track.genres).toEqual(["rap", "pop", "edm"]);
+    expect(track.subgenres).toEqual(["dance pop", "trap"]);
+  });
+});

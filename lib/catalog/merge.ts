@@ -35,10 +35,25 @@ export function mergeInto(kept: MergeableTrack, repeat: MergeableTrack): boolean
   return COMPARED_FIELDS.some((field) => kept[field] !== repeat[field]);
 }
 
-/** Collects tracks in file order, merging each repeat of an id into the track's first row. */
+/** Labels by how many of a track's rows gave them, most first; a tie keeps first-seen order. */
+function byRowCount(labels: string[], rowCounts: ReadonlyMap<string, number>): string[] {
+  return labels.length < 2 ? labels : [...labels].sort((a, b) => (rowCounts.get(b) ?? 0) - (rowCounts.get(a) ?? 0));
+}
+
+function countInto(counts: Map<string, number>, labels: readonly string[]): void {
+  for (const label of labels) counts.set(label, (counts.get(label) ?? 0) + 1);
+}
+
+/**
+ * Collects tracks in file order, merging each repeat of an id into the track's first row. A merged
+ * track's genres and subgenres come most frequent first (the genre most of its rows give leads:
+ * ranking counts a track's main genre fully and the others half).
+ */
 export class TrackMerger<T extends MergeableTrack> {
   private tracksInOrder: T[] = [];
   private indexById = new Map<string, number>();
+  /** Row counts per label of the tracks that were merged (only those: most tracks have one row). */
+  private labelCounts = new Map<number, { genres: Map<string, number>; subgenres: Map<string, number> }>();
   rowsMerged = 0;
   /** Merged rows whose compared features differ from the first row's. */
   rowsConflicting = 0;
@@ -51,7 +66,17 @@ export class TrackMerger<T extends MergeableTrack> {
       return "new";
     }
     this.rowsMerged++;
-    if (!mergeInto(this.tracksInOrder[index], track)) return "merged";
+    const kept = this.tracksInOrder[index];
+    let counts = this.labelCounts.get(index);
+    if (!counts) {
+      counts = { genres: new Map(), subgenres: new Map() };
+      countInto(counts.genres, kept.genres);
+      countInto(counts.subgenres, kept.subgenres);
+      this.labelCounts.set(index, counts);
+    }
+    countInto(counts.genres, track.genres);
+    countInto(counts.subgenres, track.subgenres);
+    if (!mergeInto(kept, track)) return "merged";
     this.rowsConflicting++;
     return "conflicting";
   }
@@ -62,6 +87,12 @@ export class TrackMerger<T extends MergeableTrack> {
 
   /** The merged tracks in order of first appearance; frees the id index (tens of MB on the full dataset). */
   finish(): T[] {
+    for (const [index, counts] of this.labelCounts) {
+      const track = this.tracksInOrder[index];
+      track.genres = byRowCount(track.genres, counts.genres);
+      track.subgenres = byRowCount(track.subgenres, counts.subgenres);
+    }
+    this.labelCounts = new Map();
     this.indexById = new Map();
     return this.tracksInOrder;
   }

@@ -53,7 +53,7 @@ describe("seeding the catalog", () => {
   it("keeps the track table exactly as the migrations made it (same indexes and names)", async () => {
     const indexes = await db.$queryRaw<{ indexname: string }[]>`
       SELECT indexname FROM pg_indexes WHERE tablename = 'track' ORDER BY indexname`;
-    expect(indexes.map((i) => i.indexname)).toEqual(["track_cluster_id_popularity_idx", "track_match_key_idx", "track_pkey"]);
+    expect(indexes.map((i) => i.indexname)).toEqual(["track_cluster_id_popularity_idx", "track_cluster_id_primary_artist_idx", "track_match_key_idx", "track_pkey"]);
     const leftovers = await db.$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM pg_class WHERE relname LIKE '%next%'`;
     expect(Number(leftovers[0].n)).toBe(0);
   });

@@ -5,7 +5,7 @@ import { fitScaler, standardize, unstandardize } from "../clustering/scaler";
 import type { Db } from "../db/client";
 import { genresOfArtists, readArtistGenres } from "./artists";
 import type { CatalogFormat, OptionalColumn } from "./formats";
-import { genreStats, topLabelsByCluster, type GenreShare } from "./genres";
+import { artistGenres, genreStats, topLabelsByCluster, type GenreShare } from "./genres";
 import { TrackMerger } from "./merge";
 import type { RejectedField, RowRejection } from "./parse";
 import { readCatalog } from "./read";
@@ -131,10 +131,16 @@ export async function seedCatalog(db: Db, options: SeedOptions): Promise<SeedSum
   const hasGenres = columns.includes("genres");
   const topGenres = topLabelsByCluster((i) => tracks[i].genres, model.assignments, chosenK);
   const topSubgenres = topLabelsByCluster((i) => tracks[i].subgenres, model.assignments, chosenK);
+  // A label names the top genre's own top subgenre ("rap · trap"), not the cluster's, which may belong to another genre.
+  const subgenresOfTopGenre = topLabelsByCluster(
+    (i) => subgenresOf(tracks[i], topGenres[model.assignments[i]][0]?.genre),
+    model.assignments,
+    chosenK,
+  );
   const labels = clusterLabels(
     CLUSTER_FEATURES,
     model.centroids,
-    hasGenres ? topGenres.map((genres, id) => ({ topGenres: genres, topSubgenres: topSubgenres[id] })) : undefined,
+    hasGenres ? topGenres.map((genres, id) => ({ topGenres: genres, topSubgenres: subgenresOfTopGenre[id] })) : undefined,
   );
   const sizes = new Array<number>(chosenK).fill(0);
   model.assignments.forEach((c) => sizes[c]++);
@@ -151,6 +157,7 @@ export async function seedCatalog(db: Db, options: SeedOptions): Promise<SeedSum
     db,
     {
       tracks,
+      artistGenres: artistGenres(tracks),
       clusterIds: model.assignments,
       clusters,
       model: {
@@ -172,6 +179,18 @@ export async function seedCatalog(db: Db, options: SeedOptions): Promise<SeedSum
     clusters: clusters.map(({ id, size, label, topGenres, topSubgenres }) => ({ id, size, label, topGenres, topSubgenres })),
     secondsByPhase: { read: readSeconds, cluster: clusterSeconds, write: timer() },
   };
+}
+
+/**
+ * The subgenres a track's rows give together with `genre` (a playlist's genre and subgenre come as a
+ * pair); without playlists, its subgenres when `genre` is among its genres.
+ */
+function subgenresOf(track: StoredTrack, genre: string | undefined): readonly string[] {
+  if (genre === undefined) return [];
+  if (track.playlists.length > 0) {
+    return [...new Set(track.playlists.flatMap((p) => (p.genre === genre && p.subgenre !== null ? [p.subgenre] : [])))];
+  }
+  return track.genres.includes(genre) ? track.subgenres : [];
 }
 
 /** The genres of the artists file's artists that have any (a seed needs no others). */

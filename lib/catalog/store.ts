@@ -32,6 +32,8 @@ export function toStoredTrack(t: CatalogTrack): StoredTrack {
 /** What a seed writes: the tracks with their cluster, the clusters, and the model. */
 export interface CatalogSnapshot {
   tracks: StoredTrack[];
+  /** By track: its primary artist's genres when it has none of its own (lib/catalog/genres.ts artistGenres). */
+  artistGenres: readonly (readonly string[])[];
   clusterIds: Int32Array;
   clusters: {
     id: number; size: number; label: string; centroid: number[]; topGenres: GenreShare[]; topSubgenres: GenreShare[];
@@ -140,16 +142,18 @@ async function insertTracks(db: Db, snapshot: CatalogSnapshot, start: number, en
   const rows = snapshot.tracks.slice(start, end);
   const column = <T>(pick: (t: StoredTrack) => T) => rows.map(pick);
   const clusterIds = Array.from(snapshot.clusterIds.subarray(start, end));
+  const artistGenres = snapshot.artistGenres.slice(start, end);
   // Lists go as JSON text (unnest cannot take an array per row); an empty list as NULL, which gives '{}'.
   const jsonList = (list: readonly string[]) => (list.length === 0 ? null : JSON.stringify(list));
   await db.$executeRaw`
     INSERT INTO track_next (id, name, artists, primary_artist, release_year, popularity, duration_ms, explicit,
       danceability, energy, loudness, speechiness, acousticness, instrumentalness, liveness, valence, tempo,
-      match_key, cluster_id, genres, subgenres)
+      match_key, cluster_id, genres, subgenres, artist_genres)
     SELECT id, name, ARRAY(SELECT jsonb_array_elements_text(artists::jsonb)), primary_artist, release_year,
       popularity, duration_ms, explicit, danceability, energy, loudness, speechiness, acousticness,
       instrumentalness, liveness, valence, tempo, match_key, cluster_id,
-      ARRAY(SELECT jsonb_array_elements_text(genres::jsonb)), ARRAY(SELECT jsonb_array_elements_text(subgenres::jsonb))
+      ARRAY(SELECT jsonb_array_elements_text(genres::jsonb)), ARRAY(SELECT jsonb_array_elements_text(subgenres::jsonb)),
+      ARRAY(SELECT jsonb_array_elements_text(artist_genres::jsonb))
     FROM unnest(
       ${column((t) => t.id)}::text[], ${column((t) => t.name)}::text[],
       ${column((t) => JSON.stringify(t.artists))}::text[], ${column((t) => t.artists[0])}::text[],
@@ -160,10 +164,11 @@ async function insertTracks(db: Db, snapshot: CatalogSnapshot, start: number, en
       ${column((t) => t.acousticness)}::real[], ${column((t) => t.instrumentalness)}::real[],
       ${column((t) => t.liveness)}::real[], ${column((t) => t.valence)}::real[],
       ${column((t) => t.tempo)}::real[], ${column((t) => matchKey(t.name, t.artists[0]))}::text[], ${clusterIds}::int2[],
-      ${column((t) => jsonList(t.genres))}::text[], ${column((t) => jsonList(t.subgenres))}::text[]
+      ${column((t) => jsonList(t.genres))}::text[], ${column((t) => jsonList(t.subgenres))}::text[],
+      ${artistGenres.map(jsonList)}::text[]
     ) AS t(id, name, artists, primary_artist, release_year, popularity, duration_ms, explicit,
       danceability, energy, loudness, speechiness, acousticness, instrumentalness, liveness, valence, tempo,
-      match_key, cluster_id, genres, subgenres)`;
+      match_key, cluster_id, genres, subgenres, artist_genres)`;
 }
 
 /** The current model and clusters, or null when no catalog has been seeded. */
@@ -179,7 +184,7 @@ export type CatalogInfo = NonNullable<Awaited<ReturnType<typeof readCatalogInfo>
 /** Columns recommendation logic needs from a track row. */
 export const TRACK_SELECT = {
   id: true, name: true, artists: true, primaryArtist: true, releaseYear: true, popularity: true,
-  explicit: true, clusterId: true, matchKey: true, genres: true, subgenres: true,
+  explicit: true, clusterId: true, matchKey: true, genres: true, subgenres: true, artistGenres: true,
   // the CLUSTER_FEATURES:
   danceability: true, energy: true, valence: true, acousticness: true, instrumentalness: true,
   speechiness: true, tempo: true,

@@ -5,13 +5,14 @@ import { readCatalog } from "../catalog/read";
 import { DEFAULT_K, DEFAULT_SEED } from "../catalog/seed";
 import type { CatalogTrack } from "../catalog/types";
 import { DEFAULT_REQUEST } from "../recommend/service";
+import { APP_BEFORE, APP_DEFAULTS } from "./app-settings";
 import { EvalCatalog, type CatalogClustering } from "./catalog";
 import {
   catalogCoverage, clusterCeiling, confidenceHalfWidth, genrePrecision, hit, intraListDiversity, mean, novelty, recall,
 } from "./metrics";
 import { artistColumns, parseArtistRow, readArtistGenres } from "./read-artists";
 import {
-  APP_SETTINGS, articleRecommender, oursRecommender, popularRecommender, randomRecommender, SEED_DEFAULTS,
+  articleRecommender, oursRecommender, popularRecommender, randomRecommender, SEED_DEFAULTS,
 } from "./recommenders";
 import { formatReport } from "./report";
 import { runEvaluation, type EvaluationResult } from "./run";
@@ -130,7 +131,8 @@ describe("recommenders, on a hand-made catalog", () => {
   });
 
   it("ours ranks by closeness to the liked songs of the dominant cluster and relaxes the floor like the app", () => {
-    const ours = oursRecommender(catalog, clusters);
+    // The app before genres and artists counted: sound only, popularity ≥ 70.
+    const ours = oursRecommender(catalog, clusters, APP_BEFORE);
     // Liked 4 (energy 0.4) → cluster 0. At floor 70: 0, 1, 2, 3 are candidates, nearest in energy first: 3, 2, 1, 0.
     expect(ours.recommend(user([4]), 4)).toEqual([3, 2, 1, 0]);
     // Liked 5 → cluster 1, where only 5 (liked) passes 70 and only 7 passes 20: the floor drops to 10
@@ -138,15 +140,21 @@ describe("recommenders, on a hand-made catalog", () => {
     expect(ours.recommend(user([5]), 2)).toEqual([6, 7]);
   });
 
+  it("with the app's defaults, lifts the liked artist's songs above closer-sounding ones", () => {
+    // Liked 4 (Artist 4) → cluster 0. A song of cluster 0 by Artist 4 (popularity 5) beats the closer ones.
+    const withArtist = new EvalCatalog([...tracks, track(8, { popularity: 5, energy: 0.1, artists: ["Artist 4"], idArtists: ["a4".padEnd(22, "0")] })], null);
+    const ours = oursRecommender(withArtist, clustering([0, 0, 0, 0, 0, 1, 1, 1, 0]));
+    expect(ours.recommend(user([4]), 2)[0]).toBe(8);
+  });
+
   it("replicates the app's settings (lib/recommend/service.ts, lib/catalog/seed.ts)", () => {
-    expect(APP_SETTINGS.minPopularity).toBe(DEFAULT_REQUEST.minPopularity);
-    expect(APP_SETTINGS.maxPerArtist).toBe(DEFAULT_REQUEST.maxPerArtist);
-    expect(APP_SETTINGS.allowExplicit).toBe(DEFAULT_REQUEST.allowExplicit);
+    expect(APP_DEFAULTS.minPopularity).toBe(DEFAULT_REQUEST.minPopularity);
+    expect(APP_DEFAULTS.maxPerArtist).toBe(DEFAULT_REQUEST.maxPerArtist);
     const service = readFileSync(fileURLToPath(new URL("../recommend/service.ts", import.meta.url)), "utf8");
     const pool = /const CANDIDATE_POOL = ([\d_]+);/.exec(service)?.[1];
-    expect(Number(pool?.replaceAll("_", ""))).toBe(APP_SETTINGS.candidatePool);
+    expect(Number(pool?.replaceAll("_", ""))).toBe(APP_DEFAULTS.candidatePool);
     const maxPool = /const MAX_CANDIDATE_POOL = ([\d_]+);/.exec(service)?.[1];
-    expect(Number(maxPool?.replaceAll("_", ""))).toBe(APP_SETTINGS.maxCandidatePool);
+    expect(Number(maxPool?.replaceAll("_", ""))).toBe(APP_DEFAULTS.maxCandidatePool);
     expect(SEED_DEFAULTS).toEqual({ k: DEFAULT_K, kmeansSeed: DEFAULT_SEED });
   });
 });

@@ -5,32 +5,13 @@ import { popularityFloors, rankCandidates, tasteSignals, type RankWeights } from
 import { apportion, clusterShares, type RecTrack } from "../recommend/taste";
 import { clusterCatalog, type CatalogClustering, type EvalCatalog } from "./catalog";
 import type { GenreView, PlaylistUser } from "./playlists";
+import { APP_DEFAULTS, type AppSettings } from "./app-settings";
 import { ARTICLE_POPULARITY_ABOVE, popularRecommender, randomRecommender } from "./recommenders";
 
 export interface PlaylistMethod {
   readonly id: string;
   readonly label: string;
   recommend(user: PlaylistUser, limit: number): number[];
-}
-
-/**
- * The app's recommendation settings. APP_DEFAULTS mirrors lib/recommend/service.ts (DEFAULT_REQUEST,
- * candidate pools) and lib/catalog/seed.ts (DEFAULT_K); evaluation tests check they agree.
- */
-export interface AppSettings {
-  k: number;
-  mode: "dominant" | "mix";
-  minPopularity: number;
-  maxPerArtist: number;
-  weights: RankWeights;
-  /** Candidates: the cluster's most popular songs above the floor, this many at first… */
-  candidatePool: number;
-  /** …widened ×4 up to this while the list is short. */
-  maxCandidatePool: number;
-  /** Also every song above the floor by an artist of the liked songs (the app's artist query). */
-  likedArtistsPool: boolean;
-  /** Genres visible to the ranking (false: the app before genres were stored). */
-  genres: boolean;
 }
 
 export const KMEANS_SEED = 42;
@@ -183,32 +164,6 @@ export function appMethod(catalog: EvalCatalog, view: GenreView, settings: AppSe
     },
   };
 }
-
-/** The app's defaults (lib/recommend/service.ts and lib/catalog/seed.ts; checked by evaluation.test.ts). */
-export const APP_DEFAULTS: AppSettings = {
-  k: 8,
-  mode: "dominant",
-  minPopularity: 0,
-  maxPerArtist: 3,
-  weights: { sound: 1, genre: 1, artist: 3, popularity: 0.5 },
-  candidatePool: 1_500,
-  maxCandidatePool: 24_000,
-  likedArtistsPool: true,
-  genres: true,
-};
-
-/** The app before it knew genres and artists: k = 8, sound only, popularity ≥ 70, 2 songs per artist. */
-export const APP_BEFORE: AppSettings = {
-  k: 8,
-  mode: "dominant",
-  minPopularity: 70,
-  maxPerArtist: 2,
-  weights: { sound: 1, genre: 0, artist: 0, popularity: 0 },
-  candidatePool: 1_500,
-  maxCandidatePool: 24_000,
-  likedArtistsPool: false,
-  genres: false,
-};
 
 export interface SweepVariant {
   /** What differs from the app's defaults, e.g. "k = 8" or "artist weight 0". */

@@ -2,9 +2,8 @@
 // liked songs, judged against its held-out songs and its genre. Pure (CPU only).
 import type { EvalCatalog } from "./catalog";
 import { catalogCoverage, confidenceHalfWidth, hit, mean, ndcg, recall } from "./metrics";
-import {
-  APP_BEFORE, APP_DEFAULTS, appMethod, articleMethod, popularMethod, randomMethod, sweepVariants, type PlaylistMethod,
-} from "./playlist-methods";
+import { APP_BEFORE, APP_DEFAULTS } from "./app-settings";
+import { appMethod, articleMethod, popularMethod, randomMethod, sweepVariants, type PlaylistMethod } from "./playlist-methods";
 import { GenreView, playlistUsers, type PlaylistUser } from "./playlists";
 
 export interface PlaylistScores {

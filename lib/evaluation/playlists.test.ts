@@ -9,7 +9,8 @@ import { DEFAULT_WEIGHTS } from "../recommend/rank";
 import { DEFAULT_REQUEST } from "../recommend/service";
 import { EvalCatalog } from "./catalog";
 import { ndcg } from "./metrics";
-import { APP_DEFAULTS, appMethod, articleMethod, type AppSettings } from "./playlist-methods";
+import { APP_DEFAULTS, type AppSettings } from "./app-settings";
+import { appMethod, articleMethod } from "./playlist-methods";
 import { labelPrecision, runPlaylistEvaluation, type PlaylistEvaluation } from "./playlist-run";
 import { GenreView, playlistUsers } from "./playlists";
 

@@ -74,7 +74,7 @@ export class GenreView {
   private readonly tracksByArtist = new Map<string, number[]>();
 
   constructor(private readonly tracks: readonly CatalogTrack[]) {
-    this.primaryArtist = tracks.map((t) => t.artists[0].toLocaleLowerCase());
+    this.primaryArtist = tracks.map((t) => t.artists[0]);
     this.primaryArtist.forEach((artist, index) => {
       const list = this.tracksByArtist.get(artist);
       if (list) list.push(index);
@@ -94,10 +94,9 @@ export class GenreView {
    * stores as a track's artist genres (used where a track has no genre of its own).
    */
   artistGenresWithout(index: number, playlistId: string): readonly string[] {
-    const rows = (this.tracksByArtist.get(this.primaryArtist[index]) ?? []).flatMap((other) =>
-      this.tracks[other].playlists.filter((p) => p.id !== playlistId).map((p) => p.genre),
-    );
-    return byFrequency(rows);
+    // Like lib/catalog/genres.ts artistGenres: each of the artist's tracks counts each of its genres once.
+    const genres = (this.tracksByArtist.get(this.primaryArtist[index]) ?? []).flatMap((other) => this.genresWithout(other, playlistId));
+    return byFrequency(genres);
   }
 
   /** What the recommender sees for a track: its own genres, else its artist's, all without the playlist. */

@@ -1,8 +1,9 @@
 // The four recommenders compared offline. Each sees a user's liked songs only (never the held-out
 // ones) and returns up to `limit` track indices, best first, from the catalog minus the liked songs.
 import { seededRandom } from "../random";
-import { popularityFloors, rankCandidates } from "../recommend/rank";
+import { popularityFloors, rankCandidates, tasteSignals } from "../recommend/rank";
 import { dominantCluster, type RecTrack } from "../recommend/taste";
+import { APP_DEFAULTS, type AppSettings } from "./app-settings";
 import type { CatalogClustering, EvalCatalog } from "./catalog";
 import type { SimUser } from "./simulate";
 
@@ -19,18 +20,6 @@ export const METHOD_LABELS: Readonly<Record<MethodId, string>> = {
   article: "article (cluster, pop > 70, file order)",
   ours: "ours (cluster, taste ranking)",
 };
-
-/**
- * The app's settings, replicated from lib/recommend/service.ts (DEFAULT_REQUEST and CANDIDATE_POOL)
- * rather than imported: service.ts needs a database. evaluation.test.ts checks they still agree.
- */
-export const APP_SETTINGS = {
-  minPopularity: 70,
-  maxPerArtist: 2,
-  allowExplicit: true,
-  candidatePool: 1_500,
-  maxCandidatePool: 24_000,
-} as const;
 
 /** `npm run seed`'s defaults (lib/catalog/seed.ts DEFAULT_K and DEFAULT_SEED), checked by evaluation.test.ts. */
 export const SEED_DEFAULTS = { k: 8, kmeansSeed: 42 } as const;
@@ -108,15 +97,23 @@ export function articleRecommender(catalog: EvalCatalog, clustering: CatalogClus
  * The app's method, as lib/recommend/service.ts runs it in "dominant" mode: candidates are the
  * dominant cluster's most popular tracks (popularity desc, id asc) at or above the popularity
  * floor, at most max(1,500, 20 × limit) of them, widened ×4 (up to 24,000) while duplicates and
- * the artist cap leave the list short; the app's rankCandidates orders them by closeness to the
- * user's taste in that cluster; the floor drops by 10 until the list is full.
+ * the artist cap leave the list short, plus the cluster's tracks by the liked songs' primary
+ * artists; the app's rankCandidates orders them with the user's genre and artist signals; the
+ * floor drops by 10 until the list is full. Genres are the catalog's (an artist's, from artists.csv).
  */
-export function oursRecommender(catalog: EvalCatalog, clustering: CatalogClustering): Recommender {
+export function oursRecommender(catalog: EvalCatalog, clustering: CatalogClustering, settings: AppSettings = APP_DEFAULTS): Recommender {
   const byPopularity = Array.from({ length: clustering.k }, () => [] as number[]);
   catalog.tracks.forEach((_, i) => byPopularity[clustering.assignments[i]].push(i));
   const { tracks } = catalog;
   for (const list of byPopularity) {
     list.sort((a, b) => tracks[b].popularity - tracks[a].popularity || (tracks[a].id < tracks[b].id ? -1 : 1));
+  }
+  const byClusterArtist = new Map<string, number[]>();
+  for (const list of byPopularity) {
+    for (const i of list) {
+      const key = `${clustering.assignments[i]}|${tracks[i].artists[0]}`;
+      byClusterArtist.set(key, [...(byClusterArtist.get(key) ?? []), i]);
+    }
   }
   const recTracks = new Array<RecTrack | undefined>(catalog.size);
   const recTrack = (index: number) => (recTracks[index] ??= catalog.recTrack(index, clustering.assignments[index]));
@@ -127,29 +124,41 @@ export function oursRecommender(catalog: EvalCatalog, clustering: CatalogCluster
       const dominant = dominantOf(user, clustering);
       const liked = user.liked.map(recTrack);
       const likedHere = liked.filter((t) => t.clusterId === dominant);
+      const likedArtists = [...new Set(liked.map((t) => t.primaryArtist))];
       const options = {
         limit,
-        maxPerArtist: APP_SETTINGS.maxPerArtist,
-        allowExplicit: APP_SETTINGS.allowExplicit,
+        maxPerArtist: settings.maxPerArtist,
+        allowExplicit: true,
         excludeIds: new Set(liked.map((t) => t.id)),
         excludeSongs: new Set(liked.map((t) => t.matchKey)),
+        signals: tasteSignals(liked),
+        weights: settings.weights,
       };
       const ordered = byPopularity[dominant];
-      const candidatesAbove = (floor: number, pool: number) => {
-        const candidates: RecTrack[] = [];
-        for (let j = 0; j < ordered.length && j < pool && tracks[ordered[j]].popularity >= floor; j++) candidates.push(recTrack(ordered[j]));
-        return candidates;
+      const popularAbove = (floor: number, pool: number) => {
+        const popular: number[] = [];
+        for (let j = 0; j < ordered.length && j < pool && tracks[ordered[j]].popularity >= floor; j++) popular.push(ordered[j]);
+        return popular;
       };
-      for (const floor of popularityFloors(APP_SETTINGS.minPopularity)) {
-        let pool = Math.max(APP_SETTINGS.candidatePool, limit * 20);
-        let candidates = candidatesAbove(floor, pool);
-        let ranked = rankCandidates(candidates, likedHere, options);
-        while (ranked.length < limit && candidates.length === pool && pool < APP_SETTINGS.maxCandidatePool) {
-          pool *= 4;
-          candidates = candidatesAbove(floor, pool);
-          ranked = rankCandidates(candidates, likedHere, options);
+      const candidatesWith = (popular: number[], floor: number) => {
+        const chosen = new Set(popular);
+        if (settings.likedArtistsPool) {
+          for (const artist of likedArtists) {
+            for (const i of byClusterArtist.get(`${dominant}|${artist}`) ?? []) if (tracks[i].popularity >= floor) chosen.add(i);
+          }
         }
-        if (ranked.length >= limit || floor === 0) return ranked.map((r) => catalog.indexOf(r.track.id));
+        return [...chosen].map(recTrack);
+      };
+      for (const floor of popularityFloors(settings.minPopularity)) {
+        let pool = Math.max(settings.candidatePool, limit * 20);
+        let popular = popularAbove(floor, pool);
+        let ranked = rankCandidates(candidatesWith(popular, floor), likedHere, options);
+        while (ranked.length < limit && popular.length === pool && pool < settings.maxCandidatePool) {
+          pool = Math.min(pool * 4, settings.maxCandidatePool);
+          popular = popularAbove(floor, pool);
+          ranked = rankCandidates(candidatesWith(popular, floor), likedHere, options);
+        }
+        if (ranked.length >= limit || floor === 0 || popular.length === pool) return ranked.map((r) => catalog.indexOf(r.track.id));
       }
       return []; // unreachable: popularityFloors always ends at 0
     },

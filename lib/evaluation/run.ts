@@ -6,7 +6,7 @@ import {
   catalogCoverage, clusterCeiling, confidenceHalfWidth, genrePrecision, hit, intraListDiversity, mean, novelty, recall,
 } from "./metrics";
 import {
-  APP_SETTINGS, articleRecommender, oursRecommender, popularRecommender, randomRecommender,
+  ARTICLE_POPULARITY_ABOVE, articleRecommender, oursRecommender, popularRecommender, randomRecommender,
   type MethodId, type Recommender,
 } from "./recommenders";
 import { simulateUsers, type SimulationOptions, type SimUser } from "./simulate";
@@ -141,7 +141,7 @@ function ceilings(catalog: EvalCatalog, users: readonly SimUser[], clustering: C
     const dominant = dominantCluster(user.liked.map((i) => assignments[i]))!.clusterId;
     const clusters = user.heldOut.map((i) => assignments[i]);
     const popularClusters = user.heldOut.map((i) =>
-      catalog.tracks[i].popularity >= APP_SETTINGS.minPopularity ? assignments[i] : -1,
+      catalog.tracks[i].popularity > ARTICLE_POPULARITY_ABOVE ? assignments[i] : -1,
     );
     return { all: clusterCeiling(clusters, dominant), popular: clusterCeiling(popularClusters, dominant) };
   });
