@@ -207,7 +207,7 @@ test("song and artist names holding HTML and script are shown as text, never run
   );
 
   // Nine liked songs and three songs to recommend, all with the template's features, so the
-  // three (popularity 100) rank first and each is "close to" the newest liked song.
+  // three (popularity 100, by artists of the liked songs) rank first and each sounds like the newest liked song.
   const liked: PayloadTrack[] = [
     { id: payloadId("L", 0), name: XSS_SPAN, artists: [XSS_SCRIPT], popularity: 1 },
     ...Array.from({ length: 8 }, (_, i) => ({ id: payloadId("L", i + 1), name: `XSS liked filler ${i + 1}`, artists: [XSS_IMG], popularity: 1 })),
@@ -260,13 +260,16 @@ test("song and artist names holding HTML and script are shown as text, never run
     expect(await page.locator("img[src='x'], [onerror], [onload]").count()).toBe(0);
 
     // The payloads are on the page, as text: names as link text, artists in the byline,
-    // the liked song in "close to …".
+    // the liked song and its artist in "sounds like … by …", liked artists in "… is on N of your songs".
     for (const t of recommended) {
       const item = page.locator(`[data-testid=recommendations] li[data-track-id="${t.id}"]`);
       await expect(item.getByRole("link")).toHaveText(t.name);
-      await expect(item.locator("p")).toContainText(`${t.artists.join(", ")} · `);
-      await expect(item.locator("p")).toContainText(`close to “${liked[0].name}”`);
+      await expect(item.locator("p").first()).toContainText(`${t.artists.join(", ")} · `);
+      await expect(item.getByTestId("why")).toContainText(`sounds like “${liked[0].name}” by ${liked[0].artists[0]}`);
     }
+    await expect(
+      page.locator(`[data-testid=recommendations] li[data-track-id="${recommended[0].id}"]`).getByTestId("why"),
+    ).toContainText(`${XSS_IMG} is on 8 of your songs`);
     await expect(page.getByText(XSS_SCRIPT, { exact: true })).toBeVisible();
     await expect(page.getByText(XSS_IMG, { exact: true })).toBeVisible();
     await expect(page.getByText(XSS_SVG, { exact: true })).toBeVisible();

@@ -252,7 +252,7 @@ test.describe("the signed-in page and its export form with bad input", () => {
     expect(response?.status()).toBe(200);
     await expect(page.getByTestId("dominant-label")).toBeVisible();
     expect(await shownTrackIds(page)).toHaveLength(20); // the default limit
-    await expect(page.getByLabel("Minimum popularity")).toHaveValue("70");
+    await expect(page.getByLabel("Minimum popularity")).toHaveValue("0");
     await expect(page.getByLabel("From")).toHaveValue("dominant");
   });
 

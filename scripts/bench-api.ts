@@ -468,7 +468,7 @@ async function main() {
     const seedStarted = performance.now();
     try {
       const summary = await seedCatalog(db, { file, k });
-      console.log(`seeded ${summary.rowsKept.toLocaleString("en-US")} tracks in ${summary.k} clusters in ${((performance.now() - seedStarted) / 1000).toFixed(1)} s`);
+      console.log(`seeded ${summary.tracksKept.toLocaleString("en-US")} tracks in ${summary.k} clusters in ${((performance.now() - seedStarted) / 1000).toFixed(1)} s`);
     } finally {
       await db.$disconnect();
     }

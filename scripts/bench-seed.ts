@@ -32,7 +32,7 @@ try {
   peakRss = Math.max(peakRss, process.resourceUsage().maxRSS * 1024);
   const rate = (seconds: number) => Math.round(s.rowsRead / seconds).toLocaleString("en-US");
   console.log(`file: ${file}`);
-  console.log(`rows read ${s.rowsRead}, kept ${s.rowsKept}, k ${s.k}`);
+  console.log(`format ${s.format}, rows read ${s.rowsRead}, merged ${s.rowsMerged}, tracks ${s.tracksKept}, k ${s.k}`);
   console.log("| phase | seconds | rows/s |");
   console.log("|---|---:|---:|");
   for (const [phase, seconds] of Object.entries(s.secondsByPhase)) console.log(`| ${phase} | ${seconds.toFixed(1)} | ${rate(seconds)} |`);

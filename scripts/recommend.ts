@@ -65,13 +65,15 @@ function print(r: RecommendationResult) {
   }
   const d = r.dominant;
   console.log(`Dominant cluster: #${d.id} "${d.label}" (${d.count} of ${r.matched.byId + r.matched.byName} tracks, ${d.size} in the catalog)`);
+  if (d.topGenres.length) console.log(`  holds: ${d.topGenres.map((g) => `${g.genre} ${Math.round(g.share * 100)}%`).join(", ")}`);
   if (r.shares.length > 1) console.log(`Taste mix: ${r.shares.map((s) => `${s.label} ${Math.round(s.share * 100)}%`).join(", ")}`);
   if (r.notice) console.log(`Note: ${r.notice}`);
   console.log("");
-  r.recommendations.forEach(({ track, becauseOf }, i) => {
+  r.recommendations.forEach(({ track, why }, i) => {
+    const facts = [track.releaseYear, track.genres.slice(0, 2).join(", "), `popularity ${track.popularity}`].filter((f) => f !== null && f !== "");
     console.log(
-      `${String(i + 1).padStart(3)}. ${track.name} — ${track.artists.join(", ")} (${track.releaseYear}, popularity ${track.popularity})` +
-        `\n     https://open.spotify.com/track/${track.id}${becauseOf ? `  · close to "${becauseOf.name}"` : ""}`,
+      `${String(i + 1).padStart(3)}. ${track.name} — ${track.artists.join(", ")} (${facts.join(", ")})` +
+        `\n     https://open.spotify.com/track/${track.id}${why.length ? `\n     why: ${why.join("; ")}` : ""}`,
     );
   });
 }

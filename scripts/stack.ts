@@ -87,7 +87,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     } else if (!(await readCatalogInfo(db))) {
       log(`Empty catalog: seeding the bundled sample ${path.relative(process.cwd(), SAMPLE_CATALOG)}…`);
       const summary = await seedCatalog(db, { file: SAMPLE_CATALOG, k: 8 });
-      log(`Seeded ${summary.rowsKept} tracks in ${summary.k} clusters.`);
+      log(`Seeded ${summary.tracksKept} tracks in ${summary.k} clusters.`);
     }
   } finally {
     await db.$disconnect();

@@ -119,7 +119,7 @@ export async function prepareCatalog(
   } else if (!info) {
     log(`Empty catalog: seeding the bundled sample ${locationLabel(options.sampleCatalog)}…`);
     const summary = await seedCatalog(db, { file: options.sampleCatalog, k: DEFAULT_K });
-    log(`Seeded ${summary.rowsKept} tracks in ${summary.k} clusters.`);
+    log(`Seeded ${summary.tracksKept} tracks in ${summary.k} clusters.`);
     return { libraryPath: null };
   }
 

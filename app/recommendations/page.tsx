@@ -95,6 +95,7 @@ function Ready({ view, controls }: { view: Extract<UserRecommendations, { kind: 
   const dominant = result.dominant!;
   const matched = result.matched.byId + result.matched.byName;
   const trackIds = result.recommendations.map((r) => r.track.id);
+  const hasExplicitFlag = result.catalog.columns.includes("explicit");
   return (
     <div className="space-y-10">
       <section>
@@ -110,6 +111,11 @@ function Ready({ view, controls }: { view: Extract<UserRecommendations, { kind: 
           {dominant.count} of your {matched} matched songs ({Math.round(dominant.share * 100)}%) fall in this cluster of{" "}
           {dominant.size.toLocaleString("en-US")} songs.
         </p>
+        {dominant.topGenres.length > 0 && (
+          <p className="mt-1 text-sm text-zinc-400" data-testid="cluster-genres">
+            It holds {dominant.topGenres.slice(0, 3).map((g) => `${g.genre} ${Math.round(g.share * 100)}%`).join(" · ")} of its songs with a genre.
+          </p>
+        )}
       </section>
 
       <section className="grid gap-8 md:grid-cols-2">
@@ -148,20 +154,30 @@ function Ready({ view, controls }: { view: Extract<UserRecommendations, { kind: 
               <option value="mix">your taste mix</option>
             </select>
           </label>
-          <label className="flex flex-col gap-1">
-            Explicit songs
-            <select name="explicit" defaultValue={controls.explicit} className="rounded bg-zinc-800 px-2 py-1">
-              <option value="1">allowed</option>
-              <option value="0">hidden</option>
-            </select>
-          </label>
+          {hasExplicitFlag ? (
+            <label className="flex flex-col gap-1">
+              Explicit songs
+              <select name="explicit" defaultValue={controls.explicit} className="rounded bg-zinc-800 px-2 py-1">
+                <option value="1">allowed</option>
+                <option value="0">hidden</option>
+              </select>
+            </label>
+          ) : (
+            <label className="flex flex-col gap-1" title="This catalog's file has no explicit column">
+              Explicit songs
+              <select disabled aria-describedby="explicit-reason" className="rounded bg-zinc-800 px-2 py-1 text-zinc-500">
+                <option>not known</option>
+              </select>
+              <span id="explicit-reason" className="text-xs text-zinc-400">this catalog has no explicit flag</span>
+            </label>
+          )}
           <button type="submit" className="rounded-full border border-zinc-600 px-4 py-1.5 hover:border-zinc-300">Update</button>
         </form>
 
         {result.notice && <p className="text-sm text-amber-300" role="status">{result.notice}</p>}
 
         <ol className="divide-y divide-zinc-800 rounded-xl border border-zinc-800" data-testid="recommendations">
-          {result.recommendations.map(({ track, becauseOf }, i) => (
+          {result.recommendations.map(({ track, why }, i) => (
             <li key={track.id} className="flex items-center gap-4 px-4 py-3" data-track-id={track.id}>
               <span className="w-6 text-right tabular-nums text-zinc-500">{i + 1}</span>
               <div className="min-w-0 flex-1">
@@ -169,8 +185,11 @@ function Ready({ view, controls }: { view: Extract<UserRecommendations, { kind: 
                   className="font-medium hover:text-brand hover:underline">{track.name}</a>
                 <p className="truncate text-sm text-zinc-400">
                   {track.artists.join(", ")}{track.releaseYear !== null && ` · ${track.releaseYear}`}
-                  {becauseOf && <span className="text-zinc-500"> · close to “{becauseOf.name}”</span>}
+                  {track.genres.length > 0 && <span data-testid="genres"> · {track.genres.slice(0, 2).join(", ")}</span>}
                 </p>
+                {why.length > 0 && (
+                  <p className="truncate text-xs text-zinc-400" data-testid="why">Why: {why.join(" · ")}</p>
+                )}
               </div>
               <span className="text-sm tabular-nums text-zinc-400" title="Spotify popularity (0–100)">
                 popularity <span data-testid="popularity">{track.popularity}</span>

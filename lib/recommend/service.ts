@@ -4,6 +4,7 @@ import { CLUSTER_FEATURES } from "../catalog/types";
 import type { Db } from "../db/client";
 import { DEFAULT_WEIGHTS, popularityFloors, rankCandidates, tasteSignals, type Recommendation } from "./rank";
 import { apportion, centroidOf, clusterShares, type RecTrack } from "./taste";
+import { whyThisSong } from "./why";
 
 export interface RecommendationRequest {
   /** Liked or seed track ids, most recent first (ties between clusters go to the earliest). */
@@ -35,9 +36,13 @@ export interface ClusterSummary {
   size: number;
   /** Centroid in real units, keyed by feature. */
   profile: Record<string, number>;
+  /** The genres most of its tracks have, with their share of the tracks that have a genre; [] without genres. */
+  topGenres: { genre: string; share: number }[];
 }
 
 export interface RecommendationResult {
+  /** What the catalog knows: its file format and optional columns (a filter on a missing column is moot). */
+  catalog: { format: string; columns: string[] };
   features: string[];
   matched: { byId: number; byName: number; notFound: string[] };
   dominant: (ClusterSummary & { count: number; share: number }) | null;
@@ -47,7 +52,7 @@ export interface RecommendationResult {
   /** Popularity floor actually used; lower than asked when too few songs passed. */
   popularityFloor: number;
   notice: string | null;
-  recommendations: (Omit<Recommendation, "track"> & { track: Omit<RecTrack, "z" | "matchKey"> })[];
+  recommendations: (Omit<Recommendation, "track"> & { track: Omit<RecTrack, "z" | "matchKey">; why: string[] })[];
 }
 
 export class CatalogNotSeededError extends Error {
@@ -104,6 +109,7 @@ export async function recommendWithTaste(db: Db, request: RecommendationRequest,
   const liked = await matchLikedTracks(db, request, scaler);
   const shares = clusterShares(liked.tracks.map((t) => t.clusterId));
   const result: RecommendationResult = {
+    catalog: { format: info.model.format, columns: info.model.columns },
     features: [...CLUSTER_FEATURES],
     matched: liked.matched,
     dominant: null,
@@ -121,7 +127,8 @@ export async function recommendWithTaste(db: Db, request: RecommendationRequest,
   const topCluster = clusterById.get(top.clusterId)!;
   result.dominant = {
     id: topCluster.id, label: topCluster.label, size: topCluster.size,
-    profile: profileOf(topCluster.centroid), count: top.count, share: top.share,
+    profile: profileOf(topCluster.centroid), topGenres: topCluster.topGenres as ClusterSummary["topGenres"],
+    count: top.count, share: top.share,
   };
   const likedInTop = liked.tracks.filter((t) => t.clusterId === top.clusterId);
   result.tasteProfile = profileOf(
@@ -172,7 +179,7 @@ export async function recommendWithTaste(db: Db, request: RecommendationRequest,
         for (const r of ranked) {
           alreadyPicked.add(r.track.matchKey);
           const { z, matchKey: _m, ...track } = r.track;
-          result.recommendations.push({ ...r, track });
+          result.recommendations.push({ ...r, track, why: whyThisSong(r) });
           recommendedZ.push(z);
         }
         break;
@@ -180,9 +187,14 @@ export async function recommendWithTaste(db: Db, request: RecommendationRequest,
     }
   }
   result.popularityFloor = floorUsed;
+  const notices: string[] = [];
   if (floorUsed < request.minPopularity) {
-    result.notice = `Too few songs in this cluster have popularity ≥ ${request.minPopularity}; showing songs with popularity ≥ ${floorUsed}.`;
+    notices.push(`Too few songs in this cluster have popularity ≥ ${request.minPopularity}; showing songs with popularity ≥ ${floorUsed}.`);
   }
+  if (!request.allowExplicit && !info.model.columns.includes("explicit")) {
+    notices.push("This catalog has no explicit flag, so explicit songs could not be left out.");
+  }
+  result.notice = notices.length ? notices.join(" ") : null;
   return withTaste();
 }
 

@@ -1,0 +1,18 @@
+import type { Recommendation } from "./rank";
+
+type Why = Pick<Recommendation, "becauseOf" | "sharedGenre" | "likedArtist">;
+
+/**
+ * "Why this song", in words, strongest reason first: an artist the user likes, a genre they like,
+ * the liked song it sounds closest to (named with its artist: titles repeat across artists).
+ */
+export function whyThisSong({ likedArtist, sharedGenre, becauseOf }: Why): string[] {
+  const reasons: string[] = [];
+  if (likedArtist) {
+    const songs = likedArtist.likedSongs === 1 ? "1 of your songs" : `${likedArtist.likedSongs} of your songs`;
+    reasons.push(`${likedArtist.name} is on ${songs}`);
+  }
+  if (sharedGenre) reasons.push(`${sharedGenre.genre}, like ${Math.round(sharedGenre.share * 100)}% of your songs`);
+  if (becauseOf) reasons.push(`sounds like “${becauseOf.name}” by ${becauseOf.primaryArtist}`);
+  return reasons;
+}
