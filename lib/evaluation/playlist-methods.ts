@@ -181,7 +181,7 @@ export function sweepVariants(defaults: AppSettings = APP_DEFAULTS): SweepVarian
   for (const floor of [20, 40, 70]) if (floor !== defaults.minPopularity) add(`popularity floor ${floor}`, { minPopularity: floor });
   for (const cap of [2, 5, 10]) if (cap !== defaults.maxPerArtist) add(`at most ${cap} per artist`, { maxPerArtist: cap });
   for (const value of [0, 0.5, 2]) if (value !== defaults.weights.sound) weight("sound", value);
-  for (const value of [0, 2, 4]) if (value !== defaults.weights.genre) weight("genre", value);
+  for (const value of [0, 1, 4]) if (value !== defaults.weights.genre) weight("genre", value);
   for (const value of [0, 1, 5]) if (value !== defaults.weights.artist) weight("artist", value);
   for (const value of [0, 1, 2]) if (value !== defaults.weights.popularity) weight("popularity", value);
   add("mix mode", { mode: "mix" });

@@ -17,7 +17,7 @@ export interface RankWeights {
   popularity: number;
 }
 
-export const DEFAULT_WEIGHTS: RankWeights = { sound: 1, genre: 1, artist: 3, popularity: 0.5 };
+export const DEFAULT_WEIGHTS: RankWeights = { sound: 1, genre: 2, artist: 3, popularity: 0.5 };
 
 /** How much a track's genres after its main one count (the sweep in docs/evaluation.md). */
 const SECONDARY_GENRE_FACTOR = 0.5;
