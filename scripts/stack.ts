@@ -4,8 +4,6 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { readCatalogInfo } from "../lib/catalog/store";
-import { seedCatalog } from "../lib/catalog/seed";
 import { createDb } from "../lib/db/client";
 import type { OpenedDatabase } from "../lib/db/database";
 import { applyMigrations, readMigrations } from "../lib/db/migrate";
@@ -14,6 +12,8 @@ import { prepareCatalog, type CatalogRequest } from "./start-catalog";
 
 export const SAMPLE_CATALOG = path.resolve("prisma/sample/tracks.csv");
 export const SAMPLE_LIBRARY = path.resolve("prisma/sample/demo-user.json");
+/** The sample's artists with their genres: seeded with it, so the demo shows genres. */
+export const SAMPLE_ARTISTS = path.resolve("prisma/sample/artists.csv");
 
 export interface StackOptions {
   database: OpenedDatabase;
@@ -81,14 +81,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const db = createDb(database.url, { max: 2 });
   let libraryPath = SAMPLE_LIBRARY;
   try {
-    if (options.catalog) {
-      const prepared = await prepareCatalog(db, options.catalog, { demo: Boolean(options.fakeSpotify), sampleCatalog: SAMPLE_CATALOG, log });
-      libraryPath = prepared.libraryPath ?? SAMPLE_LIBRARY;
-    } else if (!(await readCatalogInfo(db))) {
-      log(`Empty catalog: seeding the bundled sample ${path.relative(process.cwd(), SAMPLE_CATALOG)}…`);
-      const summary = await seedCatalog(db, { file: SAMPLE_CATALOG, k: 8 });
-      log(`Seeded ${summary.tracksKept} tracks in ${summary.k} clusters.`);
-    }
+    // Without --catalog: the current catalog (and its demo library when --catalog made it), the sample when empty.
+    const prepared = await prepareCatalog(db, options.catalog ?? {}, {
+      demo: Boolean(options.fakeSpotify), sampleCatalog: SAMPLE_CATALOG, sampleArtists: SAMPLE_ARTISTS, log,
+    });
+    libraryPath = prepared.libraryPath ?? SAMPLE_LIBRARY;
   } finally {
     await db.$disconnect();
   }

@@ -83,7 +83,7 @@ function fileStamp(location: string): CatalogState["file"] {
 export async function prepareCatalog(
   db: Db,
   request: CatalogRequest,
-  options: { demo: boolean; sampleCatalog: string; log: (line: string) => void },
+  options: { demo: boolean; sampleCatalog: string; sampleArtists?: string; log: (line: string) => void },
 ): Promise<{ libraryPath: string | null }> {
   const { log } = options;
   const stateFile = request.stateFile ?? CATALOG_STATE_FILE;
@@ -118,7 +118,7 @@ export async function prepareCatalog(
     }
   } else if (!info) {
     log(`Empty catalog: seeding the bundled sample ${locationLabel(options.sampleCatalog)}…`);
-    const summary = await seedCatalog(db, { file: options.sampleCatalog, k: DEFAULT_K });
+    const summary = await seedCatalog(db, { file: options.sampleCatalog, artists: options.sampleArtists, k: DEFAULT_K });
     log(`Seeded ${summary.tracksKept} tracks in ${summary.k} clusters.`);
     return { libraryPath: null };
   }
