@@ -1,7 +1,7 @@
 // The recommenders compared on real playlists. Each sees a playlist's liked songs (and genres
 // computed without that playlist's rows) and returns up to `limit` track indices, best first. Pure.
 import { fitKMeans } from "../clustering/kmeans";
-import { popularityFloors, rankCandidates, tasteSignals, type RankWeights } from "../recommend/rank";
+import { MAX_LIKED_ARTISTS, mostLikedArtists, popularityFloors, rankCandidates, tasteSignals, type RankWeights } from "../recommend/rank";
 import { apportion, clusterShares, type RecTrack } from "../recommend/taste";
 import { clusterCatalog, type CatalogClustering, type EvalCatalog } from "./catalog";
 import type { GenreView, PlaylistUser } from "./playlists";
@@ -107,7 +107,7 @@ export function appMethod(catalog: EvalCatalog, view: GenreView, settings: AppSe
       });
       const liked = user.liked.map(recTrack);
       const signals = tasteSignals(liked);
-      const likedArtists = [...new Set(liked.map((t) => t.primaryArtist))];
+      const likedArtists = mostLikedArtists(liked, MAX_LIKED_ARTISTS);
       const shares = clusterShares(liked.map((t) => t.clusterId));
       const slots = apportion(shares.map((s) => s.share), limit);
       const plan = settings.mode === "mix"

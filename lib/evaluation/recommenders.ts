@@ -1,7 +1,7 @@
 // The four recommenders compared offline. Each sees a user's liked songs only (never the held-out
 // ones) and returns up to `limit` track indices, best first, from the catalog minus the liked songs.
 import { seededRandom } from "../random";
-import { popularityFloors, rankCandidates, tasteSignals } from "../recommend/rank";
+import { MAX_LIKED_ARTISTS, mostLikedArtists, popularityFloors, rankCandidates, tasteSignals } from "../recommend/rank";
 import { dominantCluster, type RecTrack } from "../recommend/taste";
 import { APP_DEFAULTS, type AppSettings } from "./app-settings";
 import type { CatalogClustering, EvalCatalog } from "./catalog";
@@ -124,7 +124,7 @@ export function oursRecommender(catalog: EvalCatalog, clustering: CatalogCluster
       const dominant = dominantOf(user, clustering);
       const liked = user.liked.map(recTrack);
       const likedHere = liked.filter((t) => t.clusterId === dominant);
-      const likedArtists = [...new Set(liked.map((t) => t.primaryArtist))];
+      const likedArtists = mostLikedArtists(liked, MAX_LIKED_ARTISTS);
       const options = {
         limit,
         maxPerArtist: settings.maxPerArtist,

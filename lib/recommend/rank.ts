@@ -162,3 +162,16 @@ export function popularityFloors(requested: number): number[] {
   for (let floor = Math.floor((requested - 1) / 10) * 10; floor >= 0 && requested > 0; floor -= 10) floors.push(floor);
   return floors;
 }
+
+/**
+ * Candidates by liked artists come from at most this many artists, the most liked first: a library
+ * of 20,000 songs names thousands, and one query for all their songs would be most of a cluster.
+ */
+export const MAX_LIKED_ARTISTS = 500;
+
+/** Primary artists of the liked songs, most liked songs first (ties: the most recently liked first). */
+export function mostLikedArtists(liked: readonly { primaryArtist: string }[], limit: number): string[] {
+  const counts = new Map<string, number>();
+  for (const t of liked) counts.set(t.primaryArtist, (counts.get(t.primaryArtist) ?? 0) + 1);
+  return [...counts.keys()].sort((a, b) => counts.get(b)! - counts.get(a)!).slice(0, limit);
+}

@@ -2,7 +2,9 @@ import { standardize, type Scaler } from "../clustering/scaler";
 import { readCatalogInfo, TRACK_SELECT, type CatalogInfo } from "../catalog/store";
 import { CLUSTER_FEATURES } from "../catalog/types";
 import type { Db } from "../db/client";
-import { DEFAULT_WEIGHTS, popularityFloors, rankCandidates, tasteSignals, type Recommendation } from "./rank";
+import {
+  DEFAULT_WEIGHTS, MAX_LIKED_ARTISTS, mostLikedArtists, popularityFloors, rankCandidates, tasteSignals, type Recommendation,
+} from "./rank";
 import { apportion, centroidOf, clusterShares, type RecTrack } from "./taste";
 import { whyThisSong } from "./why";
 
@@ -143,7 +145,7 @@ export async function recommendWithTaste(db: Db, request: RecommendationRequest,
 
   // Genres and artists of all the liked songs, not only the cluster's: what the user likes overall.
   const signals = tasteSignals(liked.tracks);
-  const likedArtists = [...new Set(liked.tracks.map((t) => t.primaryArtist))];
+  const likedArtists = mostLikedArtists(liked.tracks, MAX_LIKED_ARTISTS);
   const alreadyPicked = new Set<string>();
   let floorUsed = request.minPopularity;
   for (const { clusterId, slots } of plan) {

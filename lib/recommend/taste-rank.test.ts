@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { popularityFloors, rankCandidates, SOUND_ONLY_WEIGHTS, tasteSignals } from "./rank";
+import { mostLikedArtists, popularityFloors, rankCandidates, SOUND_ONLY_WEIGHTS, tasteSignals } from "./rank";
 import { apportion, clusterShares, dominantCluster, type RecTrack } from "./taste";
 
 let nextId = 0;
@@ -113,5 +113,13 @@ describe("ranking", () => {
     const ranked = rankCandidates([partlyRock, mainlyRock], liked, { ...options, signals });
     expect(ranked.map((r) => r.sharedGenre?.share)).toEqual([1, 0.5]);
     expect(ranked[0].track.id).toBe(mainlyRock.id);
+  });
+});
+
+describe("liked artists for candidates", () => {
+  it("come most liked first, ties by recency, at most the limit", () => {
+    const liked = ["B", "A", "C", "A", "C", "D"].map((primaryArtist) => ({ primaryArtist }));
+    expect(mostLikedArtists(liked, 10)).toEqual(["A", "C", "B", "D"]);
+    expect(mostLikedArtists(liked, 2)).toEqual(["A", "C"]);
   });
 });
