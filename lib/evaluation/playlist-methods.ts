@@ -1,8 +1,9 @@
 // The recommenders compared on real playlists. Each sees a playlist's liked songs (and genres
 // computed without that playlist's rows) and returns up to `limit` track indices, best first. Pure.
 import { fitKMeans } from "../clustering/kmeans";
-import { MAX_LIKED_ARTISTS, mostLikedArtists, popularityFloors, rankCandidates, tasteSignals, type RankWeights } from "../recommend/rank";
-import { apportion, clusterShares, type RecTrack } from "../recommend/taste";
+import type { RankWeights } from "../recommend/rank";
+import { clusterShares, type RecTrack } from "../recommend/taste";
+import { appReplay } from "./app-replay";
 import { clusterCatalog, type CatalogClustering, type EvalCatalog } from "./catalog";
 import type { GenreView, PlaylistUser } from "./playlists";
 import { APP_DEFAULTS, type AppSettings } from "./app-settings";
@@ -72,31 +73,10 @@ export function clusteringOf(catalog: EvalCatalog, k: number): CatalogClustering
   return clustering;
 }
 
-/**
- * The app's method as lib/recommend/service.ts runs it: the dominant cluster (or the mix's slots),
- * candidates from it above the popularity floor (its most popular songs, plus the liked artists'
- * songs), ranked by the app's rankCandidates with the user's genre and artist signals; the floor
- * drops by 10 while the list is short.
- */
+/** The app's method on playlists: genres visible as GenreView allows while each playlist is evaluated. */
 export function appMethod(catalog: EvalCatalog, view: GenreView, settings: AppSettings, id: string, label: string): PlaylistMethod {
   const clustering = clusteringOf(catalog, settings.k);
-  const { tracks } = catalog;
-  const byPopularity = Array.from({ length: settings.k }, () => [] as number[]);
-  tracks.forEach((_, i) => byPopularity[clustering.assignments[i]].push(i));
-  for (const list of byPopularity) {
-    list.sort((a, b) => tracks[b].popularity - tracks[a].popularity || (tracks[a].id < tracks[b].id ? -1 : 1));
-  }
-  // Like the app's (cluster_id, primary_artist) query; in popularity order like byPopularity.
-  const byClusterArtist = new Map<string, number[]>();
-  for (const list of byPopularity) {
-    for (const i of list) {
-      const key = `${clustering.assignments[i]}|${tracks[i].artists[0]}`;
-      const tracksOfArtist = byClusterArtist.get(key);
-      if (tracksOfArtist) tracksOfArtist.push(i);
-      else byClusterArtist.set(key, [i]);
-    }
-  }
-
+  const recommend = appReplay(catalog, clustering, settings);
   return {
     id,
     label,
@@ -105,62 +85,7 @@ export function appMethod(catalog: EvalCatalog, view: GenreView, settings: AppSe
         ...catalog.recTrack(index, clustering.assignments[index]),
         genres: settings.genres ? view.visibleGenres(index, user.playlistId) : [],
       });
-      const liked = user.liked.map(recTrack);
-      const signals = tasteSignals(liked);
-      const likedArtists = mostLikedArtists(liked, MAX_LIKED_ARTISTS);
-      const shares = clusterShares(liked.map((t) => t.clusterId));
-      const slots = apportion(shares.map((s) => s.share), limit);
-      const plan = settings.mode === "mix"
-        ? shares.map((s, i) => ({ clusterId: s.clusterId, slots: slots[i] })).filter((p) => p.slots > 0)
-        : [{ clusterId: shares[0].clusterId, slots: limit }];
-      const picked: number[] = [];
-      const pickedSongs = new Set(liked.map((t) => t.matchKey));
-      for (const { clusterId, slots: wanted } of plan) {
-        const likedHere = liked.filter((t) => t.clusterId === clusterId);
-        const ordered = byPopularity[clusterId];
-        const popularAbove = (floor: number, pool: number) => {
-          const popular: number[] = [];
-          for (let j = 0; j < ordered.length && j < pool && tracks[ordered[j]].popularity >= floor; j++) popular.push(ordered[j]);
-          return popular;
-        };
-        const candidatesWith = (popular: number[], floor: number) => {
-          const chosen = new Set(popular);
-          if (settings.likedArtistsPool) {
-            for (const artist of likedArtists) {
-              for (const i of byClusterArtist.get(`${clusterId}|${artist}`) ?? []) if (tracks[i].popularity >= floor) chosen.add(i);
-            }
-          }
-          return [...chosen].map(recTrack);
-        };
-        const rank = (candidates: RecTrack[]) =>
-          rankCandidates(candidates, likedHere, {
-            limit: wanted,
-            maxPerArtist: settings.maxPerArtist,
-            allowExplicit: true,
-            excludeIds: new Set(liked.map((t) => t.id)),
-            excludeSongs: pickedSongs,
-            signals,
-            weights: settings.weights,
-          });
-        for (const floor of popularityFloors(settings.minPopularity)) {
-          let pool = Math.max(settings.candidatePool, wanted * 20);
-          let popular = popularAbove(floor, pool);
-          let ranked = rank(candidatesWith(popular, floor));
-          while (ranked.length < wanted && popular.length === pool && pool < settings.maxCandidatePool) {
-            pool = Math.min(pool * 4, settings.maxCandidatePool);
-            popular = popularAbove(floor, pool);
-            ranked = rank(candidatesWith(popular, floor));
-          }
-          if (ranked.length >= wanted || floor === 0 || popular.length === pool) {
-            for (const r of ranked) {
-              picked.push(catalog.indexOf(r.track.id));
-              pickedSongs.add(r.track.matchKey);
-            }
-            break;
-          }
-        }
-      }
-      return picked;
+      return recommend(user.liked, limit, recTrack);
     },
   };
 }

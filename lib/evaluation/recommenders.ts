@@ -1,8 +1,8 @@
 // The four recommenders compared offline. Each sees a user's liked songs only (never the held-out
 // ones) and returns up to `limit` track indices, best first, from the catalog minus the liked songs.
 import { seededRandom } from "../random";
-import { MAX_LIKED_ARTISTS, mostLikedArtists, popularityFloors, rankCandidates, tasteSignals } from "../recommend/rank";
 import { dominantCluster, type RecTrack } from "../recommend/taste";
+import { appReplay } from "./app-replay";
 import { APP_DEFAULTS, type AppSettings } from "./app-settings";
 import type { CatalogClustering, EvalCatalog } from "./catalog";
 import type { SimUser } from "./simulate";
@@ -102,65 +102,8 @@ export function articleRecommender(catalog: EvalCatalog, clustering: CatalogClus
  * floor drops by 10 until the list is full. Genres are the catalog's (an artist's, from artists.csv).
  */
 export function oursRecommender(catalog: EvalCatalog, clustering: CatalogClustering, settings: AppSettings = APP_DEFAULTS): Recommender {
-  const byPopularity = Array.from({ length: clustering.k }, () => [] as number[]);
-  catalog.tracks.forEach((_, i) => byPopularity[clustering.assignments[i]].push(i));
-  const { tracks } = catalog;
-  for (const list of byPopularity) {
-    list.sort((a, b) => tracks[b].popularity - tracks[a].popularity || (tracks[a].id < tracks[b].id ? -1 : 1));
-  }
-  const byClusterArtist = new Map<string, number[]>();
-  for (const list of byPopularity) {
-    for (const i of list) {
-      const key = `${clustering.assignments[i]}|${tracks[i].artists[0]}`;
-      byClusterArtist.set(key, [...(byClusterArtist.get(key) ?? []), i]);
-    }
-  }
+  const recommend = appReplay(catalog, clustering, settings);
   const recTracks = new Array<RecTrack | undefined>(catalog.size);
   const recTrack = (index: number) => (recTracks[index] ??= catalog.recTrack(index, clustering.assignments[index]));
-
-  return {
-    method: "ours",
-    recommend(user, limit) {
-      const dominant = dominantOf(user, clustering);
-      const liked = user.liked.map(recTrack);
-      const likedHere = liked.filter((t) => t.clusterId === dominant);
-      const likedArtists = mostLikedArtists(liked, MAX_LIKED_ARTISTS);
-      const options = {
-        limit,
-        maxPerArtist: settings.maxPerArtist,
-        allowExplicit: true,
-        excludeIds: new Set(liked.map((t) => t.id)),
-        excludeSongs: new Set(liked.map((t) => t.matchKey)),
-        signals: tasteSignals(liked),
-        weights: settings.weights,
-      };
-      const ordered = byPopularity[dominant];
-      const popularAbove = (floor: number, pool: number) => {
-        const popular: number[] = [];
-        for (let j = 0; j < ordered.length && j < pool && tracks[ordered[j]].popularity >= floor; j++) popular.push(ordered[j]);
-        return popular;
-      };
-      const candidatesWith = (popular: number[], floor: number) => {
-        const chosen = new Set(popular);
-        if (settings.likedArtistsPool) {
-          for (const artist of likedArtists) {
-            for (const i of byClusterArtist.get(`${dominant}|${artist}`) ?? []) if (tracks[i].popularity >= floor) chosen.add(i);
-          }
-        }
-        return [...chosen].map(recTrack);
-      };
-      for (const floor of popularityFloors(settings.minPopularity)) {
-        let pool = Math.max(settings.candidatePool, limit * 20);
-        let popular = popularAbove(floor, pool);
-        let ranked = rankCandidates(candidatesWith(popular, floor), likedHere, options);
-        while (ranked.length < limit && popular.length === pool && pool < settings.maxCandidatePool) {
-          pool = Math.min(pool * 4, settings.maxCandidatePool);
-          popular = popularAbove(floor, pool);
-          ranked = rankCandidates(candidatesWith(popular, floor), likedHere, options);
-        }
-        if (ranked.length >= limit || floor === 0 || popular.length === pool) return ranked.map((r) => catalog.indexOf(r.track.id));
-      }
-      return []; // unreachable: popularityFloors always ends at 0
-    },
-  };
+  return { method: "ours", recommend: (user, limit) => recommend(user.liked, limit, recTrack) };
 }
