@@ -1,0 +1,79 @@
+// The shared recommendation pipeline (page, API, CLI) on a seeded catalog of the Spotify Songs
+// format: genres, artists and why, on a catalog without an explicit flag.
+import fs from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { seedCatalog } from "../catalog/seed";
+import { createDb, type Db } from "../db/client";
+import { createTestDatabase, type TestDatabase } from "../testing/database";
+import { DEFAULT_REQUEST, recommend } from "./service";
+
+const HEADER =
+  "track_id,track_name,track_artist,track_popularity,track_album_id,track_album_name,track_album_release_date," +
+  "playlist_name,playlist_id,playlist_genre,playlist_subgenre,danceability,energy,key,loudness,mode,speechiness," +
+  "acousticness,instrumentalness,liveness,valence,tempo,duration_ms";
+
+const id = (n: number) => `t${String(n).padStart(21, "0")}`;
+
+/** One row: a spoken, slow "rap" sound or a loud, fast "edm" one; an empty playlist is a withheld row. */
+function row(n: number, artist: string, popularity: number, playlist: string, genre: string, sound: "rap" | "edm"): string {
+  const [dance, energy, speech, tempo] = sound === "rap" ? [0.8, 0.6, 0.35 + n / 1000, 90] : [0.6, 0.95, 0.04 + n / 1000, 128];
+  return [
+    id(n), `Song ${n}`, artist, popularity, "a".repeat(22), "Album", "2019-06-14",
+    playlist && `Playlist ${playlist}`, playlist && `p${playlist}`.padEnd(22, "0"), genre, genre && `${genre} sub`,
+    dance, energy, 1, -6, 1, speech, 0.1, 0, 0.1, 0.5, tempo, 200000,
+  ].join(",");
+}
+
+describe("recommend() on a catalog with genres and without an explicit flag", () => {
+  let database: TestDatabase;
+  let db: Db;
+  let work: string;
+
+  beforeAll(async () => {
+    database = await createTestDatabase("recommend_service");
+    db = createDb(database.url);
+    work = await fs.mkdtemp(path.join(os.tmpdir(), "recommend-service-"));
+    const rows = [
+      row(1, "MC Liked", 50, "A", "rap", "rap"),
+      row(2, "MC Liked", 52, "A", "rap", "rap"),
+      row(3, "Other Liked", 55, "A", "rap", "rap"),
+      row(4, "MC Liked", 10, "B", "rap", "rap"), // the liked artist's lesser-known song
+      row(5, "MC Liked", 8, "", "", "rap"), // found only in a withheld playlist: no genre of its own
+      ...Array.from({ length: 8 }, (_, i) => row(10 + i, `Rapper ${i}`, 90, "C", "rap", "rap")),
+      ...Array.from({ length: 10 }, (_, i) => row(30 + i, `DJ ${i}`, 95, "D", "edm", "edm")),
+    ];
+    await fs.writeFile(path.join(work, "spotify_songs.csv"), [HEADER, ...rows].join("\n") + "\n");
+    await seedCatalog(db, { file: path.join(work, "spotify_songs.csv"), k: 2 });
+  });
+  afterAll(async () => {
+    await db?.$disconnect();
+    await database?.drop();
+    await fs.rm(work, { recursive: true, force: true });
+  });
+
+  it("ranks the liked artist's songs first, says why, and never recommends a liked song", async () => {
+    const result = await recommend(db, { ...DEFAULT_REQUEST, trackIds: [id(1), id(2), id(3)], limit: 6 });
+    expect(result.catalog).toEqual({ format: "spotify-songs", columns: expect.not.arrayContaining(["explicit"]) });
+    expect(result.dominant?.topGenres[0]).toEqual({ genre: "rap", share: 1 });
+    const ids = result.recommendations.map((r) => r.track.id);
+    expect(ids).not.toContain(id(1));
+    expect(ids.slice(0, 2).sort()).toEqual([id(4), id(5)]);
+    const [first] = result.recommendations;
+    expect(first.likedArtist).toEqual({ name: "MC Liked", likedSongs: 2 });
+    expect(first.why[0]).toBe("MC Liked is on 2 of your songs");
+    // A song without a genre of its own is known by its artist's other songs.
+    const unlabelled = result.recommendations.find((r) => r.track.id === id(5))!;
+    expect(unlabelled.track.genres).toEqual(["rap"]);
+    expect(unlabelled.track.explicit).toBeNull();
+    // The rest: rap songs (the user's genre), not the more popular edm ones.
+    for (const r of result.recommendations) expect(r.track.genres).toEqual(["rap"]);
+  });
+
+  it("says that explicit songs cannot be left out of a catalog without the flag", async () => {
+    const result = await recommend(db, { ...DEFAULT_REQUEST, trackIds: [id(1)], allowExplicit: false });
+    expect(result.notice).toMatch(/no explicit flag/);
+    expect(result.recommendations.length).toBeGreaterThan(0);
+  });
+});
