@@ -35,6 +35,12 @@ test("sign in, see recommendations from the dominant cluster, filter, export onc
   await expect(page.getByTestId("dominant-label")).toHaveText(dominant.label);
   const ids = await shownTrackIds(page);
   expect(ids).toHaveLength(20);
+  // Each song says why it was chosen; the sample is seeded with its artists' genres, shown with the
+  // songs and the cluster; its format has an explicit flag, so that filter is offered.
+  await expect(page.getByTestId("why")).toHaveCount(20);
+  expect(await page.getByTestId("genres").count()).toBeGreaterThan(0);
+  await expect(page.getByTestId("cluster-genres")).toContainText("It holds");
+  await expect(page.getByLabel("Explicit songs")).toBeEnabled();
   const clusters = await query<{ cluster_id: number }>(`SELECT DISTINCT cluster_id FROM track WHERE id = ANY($1)`, [ids]);
   expect(clusters).toEqual([{ cluster_id: dominant.cluster_id }]);
   const liked = await query<{ n: string }>(`SELECT count(*) AS n FROM saved_track WHERE user_id = 'demo' AND track_id = ANY($1)`, [ids]);
