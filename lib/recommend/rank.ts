@@ -71,7 +71,7 @@ export interface Recommendation {
   distance: number;
   /** The liked song this one sounds closest to. */
   becauseOf: { id: string; name: string; primaryArtist: string } | null;
-  /** The candidate's genre the user likes most, with the user's share of it. */
+  /** The candidate's genre that counted most, with the user's share of it among their songs' genres. */
   sharedGenre: { genre: string; share: number } | null;
   /** One of the candidate's artists the user likes, with how many of their liked songs are by it. */
   likedArtist: { name: string; likedSongs: number } | null;
@@ -88,12 +88,17 @@ interface Scored {
 function scoreOf(track: RecTrack, taste: number[] | null, signals: TasteSignals | undefined, weights: RankWeights): Scored {
   const distance = taste ? Math.sqrt(squaredDistance(track.z, taste)) : 0;
   let sharedGenre: Scored["sharedGenre"] = null;
+  let genreAffinity = 0;
   let likedArtist: Scored["likedArtist"] = null;
   if (signals) {
     // A track's genres come most frequent first: its main genre counts fully, the others half.
     for (const [position, genre] of track.genres.entries()) {
-      const share = (signals.genres.get(genre) ?? 0) * (position === 0 ? 1 : SECONDARY_GENRE_FACTOR);
-      if (share > 0 && share > (sharedGenre?.share ?? 0)) sharedGenre = { genre, share };
+      const share = signals.genres.get(genre) ?? 0;
+      const affinity = share * (position === 0 ? 1 : SECONDARY_GENRE_FACTOR);
+      if (affinity > genreAffinity) {
+        genreAffinity = affinity;
+        sharedGenre = { genre, share };
+      }
     }
     for (const name of track.artists) {
       const likedSongs = signals.artists.get(artistKey(name)) ?? 0;
@@ -102,7 +107,7 @@ function scoreOf(track: RecTrack, taste: number[] | null, signals: TasteSignals 
   }
   const score =
     -weights.sound * distance +
-    weights.genre * (sharedGenre?.share ?? 0) +
+    weights.genre * genreAffinity +
     weights.artist * (1 - 0.5 ** (likedArtist?.likedSongs ?? 0)) +
     weights.popularity * (track.popularity / 100);
   return { track, score, distance, sharedGenre, likedArtist };

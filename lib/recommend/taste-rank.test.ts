@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { mostLikedArtists, popularityFloors, rankCandidates, SOUND_ONLY_WEIGHTS, tasteSignals } from "./rank";
+import { DEFAULT_WEIGHTS, mostLikedArtists, popularityFloors, rankCandidates, SOUND_ONLY_WEIGHTS, tasteSignals } from "./rank";
 import { apportion, clusterShares, dominantCluster, type RecTrack } from "./taste";
 
 let nextId = 0;
@@ -111,8 +111,9 @@ describe("ranking", () => {
     const mainlyRock = track({ z: [0], genres: ["rock", "pop"] });
     const partlyRock = track({ z: [0], genres: ["pop", "rock"] });
     const ranked = rankCandidates([partlyRock, mainlyRock], liked, { ...options, signals });
-    expect(ranked.map((r) => r.sharedGenre?.share)).toEqual([1, 0.5]);
-    expect(ranked[0].track.id).toBe(mainlyRock.id);
+    expect(ranked.map((r) => r.track.id)).toEqual([mainlyRock.id, partlyRock.id]);
+    expect(ranked.map((r) => r.sharedGenre)).toEqual([{ genre: "rock", share: 1 }, { genre: "rock", share: 1 }]);
+    expect(ranked[0].score - ranked[1].score).toBeCloseTo(DEFAULT_WEIGHTS.genre * 0.5, 12);
   });
 });
 

@@ -14,5 +14,7 @@ describe("why this song", () => {
       "A is on 1 of your songs",
     ]);
     expect(whyThisSong({ likedArtist: null, sharedGenre: null, becauseOf: null })).toEqual([]);
+    // A genre only a few of the user's songs have is not a reason.
+    expect(whyThisSong({ likedArtist: null, sharedGenre: { genre: "rap", share: 0.04 }, becauseOf: null })).toEqual([]);
   });
 });

@@ -1,5 +1,7 @@
 import type { Recommendation } from "./rank";
 
+const MIN_SHARE_TO_MENTION = 0.15;
+
 type Why = Pick<Recommendation, "becauseOf" | "sharedGenre" | "likedArtist">;
 
 /**
@@ -12,7 +14,10 @@ export function whyThisSong({ likedArtist, sharedGenre, becauseOf }: Why): strin
     const songs = likedArtist.likedSongs === 1 ? "1 of your songs" : `${likedArtist.likedSongs} of your songs`;
     reasons.push(`${likedArtist.name} is on ${songs}`);
   }
-  if (sharedGenre) reasons.push(`${sharedGenre.genre}, like ${Math.round(sharedGenre.share * 100)}% of your songs`);
+  // A genre few of the user's songs have did not drive the choice: it goes unsaid.
+  if (sharedGenre && sharedGenre.share >= MIN_SHARE_TO_MENTION) {
+    reasons.push(`${sharedGenre.genre}, like ${Math.round(sharedGenre.share * 100)}% of your songs`);
+  }
   if (becauseOf) reasons.push(`sounds like “${becauseOf.name}” by ${becauseOf.primaryArtist}`);
   return reasons;
 }
