@@ -13,6 +13,16 @@ const MESSAGES: Record<string, { title: string; body: string }> = {
   },
   AccessDenied: { title: "Sign-in cancelled", body: "You did not give the app access to your Spotify account." },
   OAuthCallback: { title: "Sign-in did not complete", body: "Spotify's answer could not be used. Please try again." },
+  SpotifyBusy: {
+    title: "Spotify is busy right now",
+    body: "Spotify kept asking us to wait while you were signing in. Nothing was saved: try again in a minute.",
+  },
+  SignInAgain: {
+    title: "Please sign in again",
+    body:
+      "Spotify had a problem while finishing your sign-in, and that sign-in cannot be resumed. Nothing was saved: " +
+      "sign in again to continue.",
+  },
 };
 
 export default async function SignIn({ searchParams }: { searchParams: Promise<{ error?: string }> }) {

@@ -6,18 +6,25 @@
 import { z } from "zod";
 import { seededRandom, type RandomSource } from "./random";
 
-export const failRuleSchema = z.object({
-  /** Regular expression source matched against the request path (e.g. "^/v1/me/tracks$"). */
-  path: z.string().min(1),
-  /** Only requests with this method match (any method when omitted). */
-  method: z.string().optional(),
-  status: z.number().int().min(400).max(599),
-  /** How many matching requests fail before the rule is used up. */
-  count: z.number().int().min(1).default(1),
-  /** Retry-After for a 429 rule (defaults to the global retryAfterSeconds). */
-  retryAfterSeconds: z.number().int().min(0).optional(),
-  message: z.string().optional(),
-});
+export const failRuleSchema = z
+  .object({
+    /** Regular expression source matched against the request path (e.g. "^/v1/me/tracks$"). */
+    path: z.string().min(1),
+    /** Only requests with this method match (any method when omitted). */
+    method: z.string().optional(),
+    /** The status to answer with; omitted for a `timeout` rule. */
+    status: z.number().int().min(400).max(599).optional(),
+    /** Leave matching requests unanswered (the socket is closed later), like timeoutRate. */
+    timeout: z.literal(true).optional(),
+    /** How many matching requests fail before the rule is used up. */
+    count: z.number().int().min(1).default(1),
+    /** Retry-After for a 429 rule (defaults to the global retryAfterSeconds; null sends no header). */
+    retryAfterSeconds: z.number().int().min(0).nullable().optional(),
+    message: z.string().optional(),
+  })
+  .refine((rule) => (rule.status === undefined) === (rule.timeout === true), {
+    message: "a rule has either a status or timeout: true",
+  });
 
 /** Every field optional: the same schema serves CLI/options input and partial control updates. */
 export const faultSettingsSchema = z
@@ -188,9 +195,11 @@ export class FaultInjector {
     const remaining = rule.count - 1;
     this.settings.failNextRequests =
       remaining > 0 ? rules.map((r, i) => (i === index ? { ...r, count: remaining } : r)) : rules.filter((_, i) => i !== index);
+    if (rule.timeout || rule.status === undefined) return { kind: "timeout", reason: "failNextRequests" };
     const message = rule.message ?? defaultMessage(rule.status);
     if (rule.status === 429) {
-      const retryAfterSeconds = rule.retryAfterSeconds ?? this.settings.retryAfterSeconds;
+      const retryAfterSeconds =
+        rule.retryAfterSeconds === null ? undefined : (rule.retryAfterSeconds ?? this.settings.retryAfterSeconds);
       // A scripted 429 does not open an enforced window: the test chose exactly which requests fail.
       return { kind: "error", status: 429, message, retryAfterSeconds, reason: "failNextRequests" };
     }

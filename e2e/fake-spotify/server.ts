@@ -120,6 +120,8 @@ export async function startFakeSpotify(options: FakeSpotifyOptions = {}): Promis
     const ctx: RequestContext = { req, res, method, url, params: [], state, render, bodyText: "", log };
     try {
       ctx.bodyText = await readBody(req);
+      // Logged on arrival, so a token request that a fault answers (or leaves hanging) says which grant it was.
+      if (log && path === "/accounts/api/token") log.grantType = new URLSearchParams(ctx.bodyText).get("grant_type") ?? undefined;
       if (log && path.startsWith("/v1/") && ctx.bodyText.trim() !== "") {
         try {
           log.body = JSON.parse(ctx.bodyText) as unknown;

@@ -2,11 +2,40 @@ import "server-only";
 import type { NextAuthOptions, Profile } from "next-auth";
 import { getDb } from "../db/server";
 import { SPOTIFY_SCOPES, spotifyConfig } from "../spotify/config";
+import { exchangeCode, fetchProfile, SignInFailedError, type SignInFailure } from "../spotify/sign-in";
 import { saveTokens } from "../spotify/tokens";
 import { appSecret } from "./secret";
 
 /** The profile id we hand next-auth when Spotify refused the user (Development Mode allow-list). */
 const REFUSED_USER = "__spotify_refused__";
+
+/**
+ * next-auth (v4) lets only the signIn callback choose where a failed sign-in goes, so a failure
+ * of the code exchange or of the profile request travels there as a stand-in token and profile
+ * id naming it; signIn then sends the person to /signin?error=<failure>, and nothing is stored.
+ */
+const FAILED_PREFIX = "__sign_in_failed__:";
+const failedId = (failure: SignInFailure) => `${FAILED_PREFIX}${failure}`;
+function failureOf(id: string | undefined): SignInFailure | null {
+  return id?.startsWith(FAILED_PREFIX) ? (id.slice(FAILED_PREFIX.length) as SignInFailure) : null;
+}
+
+function logFailure(step: string, error: SignInFailedError) {
+  console.error(`Sign-in did not finish (${error.failure}): ${step}: ${error.message}`);
+}
+
+/** next-auth's errors as one line each (its default prints whole stack traces for expected refusals). */
+const oneLineLogger = {
+  error(code: string, metadata: unknown) {
+    const error = metadata instanceof Error ? metadata : (metadata as { error?: unknown } | undefined)?.error;
+    const detail = error instanceof Error ? error.message : typeof metadata === "string" ? metadata : "";
+    console.error(`[next-auth] ${code}${detail ? `: ${detail}` : ""}`);
+  },
+  warn(code: string) {
+    console.warn(`[next-auth] ${code}`);
+  },
+  debug() {},
+};
 
 interface SpotifyProfile extends Profile {
   id: string;
@@ -24,6 +53,7 @@ export function authOptions(): NextAuthOptions {
     secret: appSecret(),
     session: { strategy: "jwt", maxAge: 30 * 24 * 60 * 60 },
     pages: { signIn: "/signin", error: "/signin" },
+    logger: oneLineLogger,
     providers: [
       {
         id: "spotify",
@@ -33,14 +63,35 @@ export function authOptions(): NextAuthOptions {
         clientSecret: spotify.clientSecret,
         checks: ["state"],
         authorization: { url: `${spotify.accountsUrl}/authorize`, params: { scope: SPOTIFY_SCOPES.join(" ") } },
-        token: `${spotify.accountsUrl}/api/token`,
+        token: {
+          url: `${spotify.accountsUrl}/api/token`,
+          // Our own exchange, under the app's retry policy. It must check `state` itself (next-auth
+          // only compares it inside the exchange this replaces), before the code is ever sent.
+          async request({ provider, params, checks }) {
+            if (!checks.state || params.state !== checks.state) throw new Error("state mismatch");
+            if (!params.code) throw new Error("the callback carries no code");
+            try {
+              return { tokens: await exchangeCode(spotify, params.code, provider.callbackUrl) };
+            } catch (error) {
+              if (!(error instanceof SignInFailedError)) throw error;
+              logFailure("code exchange", error);
+              return { tokens: { access_token: failedId(error.failure), token_type: "Bearer" } };
+            }
+          },
+        },
         userinfo: {
           url: `${spotify.apiUrl}/me`,
-          async request({ tokens }) {
-            const response = await fetch(`${spotify.apiUrl}/me`, { headers: { Authorization: `Bearer ${tokens.access_token}` } });
-            if (response.status === 403) return { id: REFUSED_USER };
-            if (!response.ok) throw new Error(`Spotify profile request failed (${response.status})`);
-            return response.json();
+          async request({ tokens }): Promise<SpotifyProfile> {
+            const failed = failureOf(tokens.access_token);
+            if (failed) return { id: failedId(failed) };
+            try {
+              const answer = await fetchProfile(spotify, tokens.access_token!);
+              return answer.kind === "refused" ? { id: REFUSED_USER } : (answer.profile as SpotifyProfile);
+            } catch (error) {
+              if (!(error instanceof SignInFailedError)) throw error;
+              logFailure("profile request", error);
+              return { id: failedId(error.failure) };
+            }
           },
         },
         profile(profile: SpotifyProfile) {
@@ -50,21 +101,26 @@ export function authOptions(): NextAuthOptions {
     ],
     callbacks: {
       async signIn({ user }) {
-        return user.id === REFUSED_USER ? "/signin?error=NotAllowlisted" : true;
+        if (user.id === REFUSED_USER) return "/signin?error=NotAllowlisted";
+        const failure = failureOf(user.id);
+        return failure ? `/signin?error=${failure}` : true;
       },
       async jwt({ token, account, user }) {
         if (account && user) {
           const db = await getDb();
-          await db.spotifyUser.upsert({
-            where: { id: user.id },
-            create: { id: user.id, displayName: user.name },
-            update: { displayName: user.name },
-          });
-          await saveTokens(db, user.id, {
-            accessToken: account.access_token!,
-            refreshToken: account.refresh_token!,
-            expiresAt: new Date((account.expires_at ?? Math.floor(Date.now() / 1000) + 3600) * 1000),
-            scope: account.scope ?? "",
+          // The user and their tokens together or not at all: never a user without tokens.
+          await db.$transaction(async (tx) => {
+            await tx.spotifyUser.upsert({
+              where: { id: user.id },
+              create: { id: user.id, displayName: user.name },
+              update: { displayName: user.name },
+            });
+            await saveTokens(tx as unknown as typeof db, user.id, {
+              accessToken: account.access_token!,
+              refreshToken: account.refresh_token!,
+              expiresAt: new Date((account.expires_at ?? Math.floor(Date.now() / 1000) + 3600) * 1000),
+              scope: account.scope ?? "",
+            });
           });
           // Only who the user is goes into the cookie, never a token.
           return { sub: user.id, name: user.name };
