@@ -27,13 +27,14 @@ const SAFE_TO_REPEAT = new Set(["GET", "HEAD", "PUT", "DELETE", "OPTIONS"]);
 
 /**
  * Spotify rate-limits the app as a whole (a rolling window), so after a 429
- * every request to that host waits until its Retry-After has passed, not only
- * the one that got it. Origin -> epoch ms.
+ * every request to Spotify in this process (Accounts service and Web API alike:
+ * a sign-in's code exchange as much as a library sync) waits until its
+ * Retry-After has passed, not only the one that got it. Epoch ms.
  */
-const rateLimitedUntil = new Map<string, number>();
+let rateLimitedUntil = 0;
 
-function rateLimitWait(origin: string): number {
-  return (rateLimitedUntil.get(origin) ?? 0) - Date.now();
+function rateLimitWait(): number {
+  return rateLimitedUntil - Date.now();
 }
 
 /** Retry-After in ms (seconds or an HTTP date), or null when absent. */
@@ -65,7 +66,6 @@ export function retryingFetch(policy: RetryPolicy = DEFAULT_RETRY_POLICY): (url:
     const started = Date.now();
     const timeLeft = () => policy.budgetMs - (Date.now() - started);
     const method = (init.method ?? "GET").toUpperCase();
-    const origin = new URL(url).origin;
     // The budget is a hard limit: it also cuts a backoff wait or a last attempt short.
     const deadline = new AbortController();
     const timer = setTimeout(() => deadline.abort(), policy.budgetMs);
@@ -78,7 +78,7 @@ export function retryingFetch(policy: RetryPolicy = DEFAULT_RETRY_POLICY): (url:
           beforeRequest: [
             async () => {
               // Again after each wait: another 429 may have moved the limit meanwhile.
-              for (let wait = rateLimitWait(origin); wait > 0; wait = rateLimitWait(origin)) {
+              for (let wait = rateLimitWait(); wait > 0; wait = rateLimitWait()) {
                 if (wait > Math.min(policy.maxRetryAfterMs, timeLeft())) throw new WaitTooLongError(`rate limited for ${wait} ms`);
                 await sleep(wait);
               }
@@ -90,7 +90,7 @@ export function retryingFetch(policy: RetryPolicy = DEFAULT_RETRY_POLICY): (url:
               const wait = retryAfterMs(response);
               // A wait we will not honour ends this request; it must not block the next ones.
               if (wait === null || wait > policy.maxRetryAfterMs) return;
-              rateLimitedUntil.set(origin, Math.max(rateLimitedUntil.get(origin) ?? 0, Date.now() + wait));
+              rateLimitedUntil = Math.max(rateLimitedUntil, Date.now() + wait);
             },
           ],
         },
