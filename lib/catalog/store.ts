@@ -184,7 +184,7 @@ export type CatalogInfo = NonNullable<Awaited<ReturnType<typeof readCatalogInfo>
 /** Columns recommendation logic needs from a track row. */
 export const TRACK_SELECT = {
   id: true, name: true, artists: true, primaryArtist: true, releaseYear: true, popularity: true,
-  explicit: true, clusterId: true, matchKey: true, genres: true, subgenres: true, artistGenres: true,
+  explicit: true, clusterId: true, matchKey: true, genres: true, artistGenres: true,
   // the CLUSTER_FEATURES:
   danceability: true, energy: true, valence: true, acousticness: true, instrumentalness: true,
   speechiness: true, tempo: true,

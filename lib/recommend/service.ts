@@ -163,17 +163,22 @@ export async function recommendWithTaste(db: Db, request: RecommendationRequest,
     for (const floor of popularityFloors(request.minPopularity)) {
       // Candidates: the cluster's most popular songs, plus every song of it by an artist the user
       // likes (an artist's lesser-known songs are often what a person wants next).
-      const byLikedArtists = await tracksByArtistsInCluster(db, info, clusterId, floor, likedArtists);
-      const candidatesWith = (popular: RecTrack[]) => unionById(popular, byLikedArtists);
+      // A pool that is not full already holds every song of the cluster above the floor.
+      let byLikedArtists: RecTrack[] | null = null;
+      const candidatesWith = async (popular: RecTrack[], pool: number) => {
+        if (popular.length < pool) return popular;
+        byLikedArtists ??= await tracksByArtistsInCluster(db, info, clusterId, floor, likedArtists);
+        return unionById(popular, byLikedArtists);
+      };
       // Widen the pool before lowering the floor: duplicates and the artist cap
       // can use up the most popular songs while many more pass the floor.
       let pool = Math.max(CANDIDATE_POOL, slots * 20);
       let popular = await topTracksInCluster(db, info, clusterId, floor, pool);
-      let ranked = rank(candidatesWith(popular));
+      let ranked = rank(await candidatesWith(popular, pool));
       while (ranked.length < slots && popular.length === pool && pool < MAX_CANDIDATE_POOL) {
         pool = Math.min(pool * 4, MAX_CANDIDATE_POOL);
         popular = await topTracksInCluster(db, info, clusterId, floor, pool);
-        ranked = rank(candidatesWith(popular));
+        ranked = rank(await candidatesWith(popular, pool));
       }
       // A full pool means a lower floor would only return the same most popular songs again.
       if (ranked.length >= slots || floor === 0 || popular.length === pool) {
@@ -206,19 +211,58 @@ function unionById(a: readonly RecTrack[], b: readonly RecTrack[]): RecTrack[] {
   return [...a, ...b.filter((t) => !ids.has(t.id))];
 }
 
+/**
+ * Songs of one cluster by one primary artist (any popularity, most popular first), per catalog
+ * version, the most recently used kept: a user's artists repeat from one visit to the next, and
+ * reading them costs more than ranking them. Only the artists not held yet are read.
+ */
+const artistCache = new Map<string, RecTrack[]>();
+let artistCacheVersion = "";
+const ARTIST_CACHE_ENTRIES = 50_000;
+
 /** A cluster's songs above the floor by any of `artists` (primary artist, as the catalog spells it). */
 async function tracksByArtistsInCluster(
   db: Db, info: CatalogInfo, clusterId: number, floor: number, artists: readonly string[],
 ): Promise<RecTrack[]> {
-  if (artists.length === 0) return [];
-  const scaler = { means: info.model.scalerMeans, stds: info.model.scalerStds };
-  const rows = await db.track.findMany({
-    where: { clusterId, primaryArtist: { in: [...artists] }, popularity: { gte: floor } },
-    orderBy: [{ popularity: "desc" }, { id: "asc" }],
-    take: MAX_CANDIDATE_POOL,
-    select: TRACK_SELECT,
-  });
-  return rows.map((row) => toRecTrack(row, scaler));
+  const version = catalogVersion(info);
+  if (version !== artistCacheVersion) {
+    artistCache.clear();
+    artistCacheVersion = version;
+  }
+  const key = (artist: string) => `${clusterId}|${artist}`;
+  const held = new Map<string, RecTrack[]>();
+  for (const artist of artists) {
+    const tracks = artistCache.get(key(artist));
+    if (tracks === undefined) continue;
+    held.set(artist, tracks);
+    artistCache.delete(key(artist)); // re-inserted below: the most recently used come last
+    artistCache.set(key(artist), tracks);
+  }
+  const missing = artists.filter((artist) => !held.has(artist));
+  if (missing.length > 0) {
+    const scaler = { means: info.model.scalerMeans, stds: info.model.scalerStds };
+    const rows = await db.track.findMany({
+      where: { clusterId, primaryArtist: { in: missing } },
+      orderBy: [{ popularity: "desc" }, { id: "asc" }],
+      take: MAX_CANDIDATE_POOL,
+      select: TRACK_SELECT,
+    });
+    for (const artist of missing) held.set(artist, []);
+    for (const row of rows) held.get(row.primaryArtist)?.push(toRecTrack(row, scaler));
+    if (version === artistCacheVersion) {
+      for (const artist of missing) artistCache.set(key(artist), held.get(artist)!);
+      for (const oldest of artistCache.keys()) {
+        if (artistCache.size <= ARTIST_CACHE_ENTRIES) break;
+        artistCache.delete(oldest);
+      }
+    }
+  }
+  return artists.flatMap((artist) => held.get(artist)!.filter((track) => track.popularity >= floor));
+}
+
+/** The catalog as seeded: caches are kept per version, so a re-seed is seen at the next request. */
+function catalogVersion(info: CatalogInfo): string {
+  return `${info.model.seededAt.toISOString()}:${info.model.datasetChecksum}:${info.model.k}`;
 }
 
 /** Candidates are the most popular songs of a cluster above a floor; ranking then reorders them by taste. */
@@ -236,7 +280,7 @@ let candidateCacheVersion = "";
 const CACHED_POOL_LIMIT = 6_000;
 
 function topTracksInCluster(db: Db, info: CatalogInfo, clusterId: number, floor: number, pool: number): Promise<RecTrack[]> {
-  const version = `${info.model.seededAt.toISOString()}:${info.model.datasetChecksum}:${info.model.k}`;
+  const version = catalogVersion(info);
   if (version !== candidateCacheVersion) {
     candidateCache.clear();
     candidateCacheVersion = version;
