@@ -77,3 +77,50 @@ describe("recommend() on a catalog with genres and without an explicit flag", ()
     expect(result.recommendations.length).toBeGreaterThan(0);
   });
 });
+
+describe("recommend() on a cluster larger than the candidate pool", () => {
+  let database: TestDatabase;
+  let db: Db;
+  let work: string;
+  // 1,700 popular rap songs by 425 artists fill the pool of the 1,500 most popular; the liked
+  // artist's lesser-known songs lie below it and come in only through the liked-artist query.
+  const filler = Array.from({ length: 1_700 }, (_, i) => row(100 + i, `Rapper ${i % 425}`, 50 + (i % 50), "C", "rap", "rap"));
+  const catalog = (withObscure: boolean) => [
+    HEADER,
+    row(1, "MC Liked", 60, "A", "rap", "rap"),
+    row(2, "MC Liked", 60, "A", "rap", "rap"),
+    ...(withObscure ? [row(3, "MC Liked", 1, "B", "rap", "rap")] : []),
+    row(4, "MC Liked", 2, "B", "rap", "rap"),
+    ...filler,
+    ...Array.from({ length: 10 }, (_, i) => row(5_000 + i, `DJ ${i}`, 95, "D", "edm", "edm")),
+  ].join("\n") + "\n";
+
+  beforeAll(async () => {
+    database = await createTestDatabase("recommend_service_big");
+    db = createDb(database.url);
+    work = await fs.mkdtemp(path.join(os.tmpdir(), "recommend-service-big-"));
+  }, 60_000);
+  afterAll(async () => {
+    await db?.$disconnect();
+    await database?.drop();
+    await fs.rm(work, { recursive: true, force: true });
+  });
+
+  it("reads the liked artist's songs below the pool, and a re-seed is seen at the next request", async () => {
+    const file = path.join(work, "spotify_songs.csv");
+    await fs.writeFile(file, catalog(true));
+    await seedCatalog(db, { file, k: 2 });
+    const ask = () => recommend(db, { ...DEFAULT_REQUEST, trackIds: [id(1), id(2)], limit: 5 });
+    const first = await ask();
+    expect(first.recommendations.slice(0, 2).map((r) => r.track.id).sort()).toEqual([id(3), id(4)]);
+    expect((await ask()).recommendations.map((r) => r.track.id)).toEqual(first.recommendations.map((r) => r.track.id));
+
+    // The same catalog without song 3: the artist's songs held for the old catalog are not used.
+    await fs.writeFile(file, catalog(false));
+    await seedCatalog(db, { file, k: 2 });
+    const after = await ask();
+    expect(after.recommendations[0].track.id).toBe(id(4));
+    expect(after.recommendations.map((r) => r.track.id)).not.toContain(id(3));
+  }, 60_000);
+});
+
