@@ -18,7 +18,7 @@ const id = (n: number) => `t${String(n).padStart(21, "0")}`;
 
 /** One row: a spoken, slow "rap" sound or a loud, fast "edm" one; an empty playlist is a withheld row. */
 function row(n: number, artist: string, popularity: number, playlist: string, genre: string, sound: "rap" | "edm"): string {
-  const [dance, energy, speech, tempo] = sound === "rap" ? [0.8, 0.6, 0.35 + n / 1000, 90] : [0.6, 0.95, 0.04 + n / 1000, 128];
+  const [dance, energy, speech, tempo] = sound === "rap" ? [0.8, 0.6, 0.35 + (n % 100) / 1000, 90] : [0.6, 0.95, 0.04 + (n % 100) / 1000, 128];
   return [
     id(n), `Song ${n}`, artist, popularity, "a".repeat(22), "Album", "2019-06-14",
     playlist && `Playlist ${playlist}`, playlist && `p${playlist}`.padEnd(22, "0"), genre, genre && `${genre} sub`,
