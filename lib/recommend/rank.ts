@@ -35,6 +35,15 @@ export interface TasteSignals {
 
 const artistKey = (name: string) => name.toLocaleLowerCase();
 
+// Lower-casing is the costliest step of scoring a candidate: done once per artists list (cached
+// candidates share theirs from one request to the next).
+const artistKeysByList = new WeakMap<readonly string[], string[]>();
+function artistKeysOf(artists: readonly string[]): string[] {
+  let keys = artistKeysByList.get(artists);
+  if (!keys) artistKeysByList.set(artists, (keys = artists.map(artistKey)));
+  return keys;
+}
+
 export function tasteSignals(liked: readonly RecTrack[]): TasteSignals {
   const genreWeight = new Map<string, number>();
   let genreTotal = 0;
@@ -100,9 +109,10 @@ function scoreOf(track: RecTrack, taste: number[] | null, signals: TasteSignals 
         sharedGenre = { genre, share };
       }
     }
-    for (const name of track.artists) {
-      const likedSongs = signals.artists.get(artistKey(name)) ?? 0;
-      if (likedSongs > 0 && likedSongs > (likedArtist?.likedSongs ?? 0)) likedArtist = { name, likedSongs };
+    const keys = artistKeysOf(track.artists);
+    for (let a = 0; a < keys.length; a++) {
+      const likedSongs = signals.artists.get(keys[a]) ?? 0;
+      if (likedSongs > 0 && likedSongs > (likedArtist?.likedSongs ?? 0)) likedArtist = { name: track.artists[a], likedSongs };
     }
   }
   const score =
