@@ -41,6 +41,10 @@ test("sign in, see recommendations from the dominant cluster, filter, export onc
   expect(await page.getByTestId("genres").count()).toBeGreaterThan(0);
   await expect(page.getByTestId("cluster-genres")).toContainText("It holds");
   await expect(page.getByLabel("Explicit songs")).toBeEnabled();
+  // A favicon is declared and served (no 404 on every page).
+  const icon = await page.locator('link[rel="icon"]').first().getAttribute("href");
+  expect(icon).toBeTruthy();
+  expect((await page.request.get(icon!)).status()).toBe(200);
   const clusters = await query<{ cluster_id: number }>(`SELECT DISTINCT cluster_id FROM track WHERE id = ANY($1)`, [ids]);
   expect(clusters).toEqual([{ cluster_id: dominant.cluster_id }]);
   const liked = await query<{ n: string }>(`SELECT count(*) AS n FROM saved_track WHERE user_id = 'demo' AND track_id = ANY($1)`, [ids]);

@@ -144,10 +144,15 @@ test.describe("POST /api/recommendations refuses bad input with a 4xx and a JSON
     expect(await expectProblem(await post(request, nested), 400)).toMatch(/^limit: /);
   });
 
-  test("wrong method: GET/PUT are not 2xx and not 5xx", async ({ request }) => {
-    for (const response of [await request.get(API), await request.put(API, { data: "{}", headers: JSON_HEADERS })]) {
-      expect(response.status()).toBeGreaterThanOrEqual(400);
-      expect(response.status()).toBeLessThan(500);
+  test("wrong method: GET/PUT/DELETE get a JSON 405 with Allow: POST", async ({ request }) => {
+    for (const response of [
+      await request.get(API),
+      await request.put(API, { data: "{}", headers: JSON_HEADERS }),
+      await request.delete(API),
+    ]) {
+      expect(response.status()).toBe(405);
+      expect(response.headers()["allow"]).toBe("POST");
+      expect((await response.json()).error).toMatch(/Use POST/);
     }
   });
 
@@ -226,6 +231,16 @@ test.describe("POST /api/recommendations with a valid request", () => {
       expect(Number(found[0].n)).toBe(recIds.length);
       expect(recIds.filter((id) => ids.includes(id))).toEqual([]);
       for (const r of body.recommendations) expect(r.track.popularity).toBeGreaterThanOrEqual(body.popularityFloor);
+      // Numbers come rounded to at most 4 decimals, no float noise.
+      const numbers: number[] = [];
+      const walk = (v: unknown): void => {
+        if (typeof v === "number") numbers.push(v);
+        else if (v && typeof v === "object") Object.values(v).forEach(walk);
+      };
+      walk(body);
+      const fractional = numbers.filter((n) => !Number.isInteger(n));
+      expect(fractional.length).toBeGreaterThan(0);
+      for (const n of fractional) expect(Math.abs(n * 1e4 - Math.round(n * 1e4)), String(n)).toBeLessThan(1e-6);
     });
   }
 

@@ -1,22 +1,49 @@
-// npm run recommend -- --ids id1,id2,... [--limit 20] [--min-popularity 70] [--mix] [--json]
+// npm run recommend -- --ids id1,id2,... [--limit 20] [--min-popularity 0] [--mix] [--json]
 // Ids may also come on standard input, separated by commas, spaces or newlines.
 import { parseArgs } from "node:util";
 import { createDb } from "../lib/db/client";
 import { openDatabase } from "../lib/db/database";
+import { roundedJson } from "../lib/http/json";
 import { describeIssues, recommendationRequestSchema } from "../lib/recommend/request";
 import { CatalogNotSeededError, recommend, type RecommendationResult } from "../lib/recommend/service";
 
-const { values } = parseArgs({
-  options: {
-    ids: { type: "string" },
-    limit: { type: "string" },
-    "min-popularity": { type: "string" },
-    "max-per-artist": { type: "string" },
-    mix: { type: "boolean", default: false },
-    "no-explicit": { type: "boolean", default: false },
-    json: { type: "boolean", default: false },
-  },
-});
+const USAGE = `usage: npm run recommend -- --ids id1,id2,... [options]
+       cat ids.txt | npm run recommend -- [options]      (ids on standard input: commas, spaces or newlines)
+
+  --ids <ids>               Spotify track ids, comma-separated (or give them on standard input)
+  --limit <N>               how many songs (1–100, default 20)
+  --min-popularity <N>      popularity floor (0–100, default 0: popularity still counts in the ranking)
+  --max-per-artist <N>      at most N songs by one artist (default 3)
+  --mix                     from every cluster of the tracks in proportion, not only the dominant one
+  --no-explicit             leave explicit songs out (where the catalog has the flag)
+  --json                    the full answer as JSON, as POST /api/recommendations gives it
+  -h, --help                show this help`;
+
+let values: {
+  ids?: string; limit?: string; "min-popularity"?: string; "max-per-artist"?: string;
+  mix?: boolean; "no-explicit"?: boolean; json?: boolean; help?: boolean;
+};
+try {
+  ({ values } = parseArgs({
+    options: {
+      ids: { type: "string" },
+      limit: { type: "string" },
+      "min-popularity": { type: "string" },
+      "max-per-artist": { type: "string" },
+      mix: { type: "boolean", default: false },
+      "no-explicit": { type: "boolean", default: false },
+      json: { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  }));
+} catch (error) {
+  console.error(`npm run recommend: ${(error as Error).message}\n\n${USAGE}`);
+  process.exit(2);
+}
+if (values.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
 
 async function readStdin(): Promise<string> {
   if (process.stdin.isTTY) return "";
@@ -37,7 +64,7 @@ const parsed = recommendationRequestSchema.safeParse({
 });
 if (!parsed.success) {
   console.error(`Bad input: ${describeIssues(parsed.error).replaceAll("trackIds", "--ids")}`);
-  console.error("usage: npm run recommend -- --ids id1,id2,... [--limit N] [--min-popularity N] [--mix] [--json]");
+  console.error(USAGE);
   process.exit(2);
 }
 
@@ -45,7 +72,7 @@ const database = await openDatabase();
 const db = createDb(database.url);
 try {
   const result = await recommend(db, parsed.data);
-  if (values.json) console.log(JSON.stringify(result, null, 2));
+  if (values.json) console.log(roundedJson(result, 2));
   else print(result);
 } catch (error) {
   if (!(error instanceof CatalogNotSeededError)) throw error;

@@ -1,6 +1,7 @@
 import { NextResponse } from "next/server";
 import { getDb } from "@/lib/db/server";
 import { admissionGate } from "@/lib/http/admission";
+import { roundedJson } from "@/lib/http/json";
 import { readBodyWithLimit } from "@/lib/http/read-body";
 import { describeIssues, recommendationRequestSchema } from "@/lib/recommend/request";
 import { CatalogNotSeededError, recommend } from "@/lib/recommend/service";
@@ -48,10 +49,22 @@ async function answer(request: Request): Promise<Response> {
 
   try {
     const result = await recommend(await getDb(), parsed.data);
-    return NextResponse.json(result);
+    return new Response(roundedJson(result), { headers: { "Content-Type": "application/json" } });
   } catch (error) {
     if (error instanceof CatalogNotSeededError) return problem(503, error.message);
     console.error("POST /api/recommendations failed:", error instanceof Error ? error.message : error);
     return problem(503, "The recommendation service is unavailable right now; try again shortly.");
   }
 }
+
+/** Any other method: a JSON 405 naming the one this route takes (the README promises JSON errors). */
+function methodNotAllowed() {
+  return NextResponse.json(
+    { error: "Use POST with a JSON body: {\"trackIds\": [...]}." },
+    { status: 405, headers: { Allow: "POST" } },
+  );
+}
+export const GET = methodNotAllowed;
+export const PUT = methodNotAllowed;
+export const PATCH = methodNotAllowed;
+export const DELETE = methodNotAllowed;
