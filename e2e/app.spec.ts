@@ -157,3 +157,12 @@ test("the taste mix spreads recommendations over the user's clusters in proporti
   const dominant = await expectedDominantCluster("demo");
   expect(perCluster[0].cluster_id).toBe(dominant.cluster_id);
 });
+
+test("at phone width (390 px) the recommendations page does not scroll sideways, even with long cluster labels", async ({ page }, testInfo) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await signIn(page, "demo");
+  await expect(page.getByTestId("dominant-label")).toBeVisible();
+  await expect(page.getByTestId("why").first()).toBeVisible();
+  await page.screenshot({ path: testInfo.outputPath("recommendations-390.png"), fullPage: true });
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+});

@@ -17,7 +17,7 @@ export function TasteMix({ shares }: { shares: { clusterId: number; label: strin
         {shares.map((s) => (
           <li key={s.clusterId} className="flex items-center gap-2">
             <span className="inline-block h-3 w-3 rounded-sm" style={{ background: clusterColor(s.clusterId) }} />
-            <span className="truncate">{s.label}</span>
+            <span className="min-w-0 truncate" title={s.label}>{s.label}</span>
             <span className="ml-auto tabular-nums text-zinc-400">
               {Math.round(s.share * 100)}% · {s.count}
             </span>

@@ -118,7 +118,7 @@ function Ready({ view, controls }: { view: Extract<UserRecommendations, { kind: 
         )}
       </section>
 
-      <section className="grid gap-8 md:grid-cols-2">
+      <section className="grid gap-8 md:grid-cols-2 [&>*]:min-w-0">
         <div className="rounded-xl border border-zinc-800 bg-zinc-900/60 p-6">
           <h2 className="mb-4 font-semibold">How it sounds</h2>
           <ProfileChart features={result.features} cluster={dominant.profile} user={result.tasteProfile!} />
@@ -188,7 +188,7 @@ function Ready({ view, controls }: { view: Extract<UserRecommendations, { kind: 
                   {track.genres.length > 0 && <span data-testid="genres"> · {track.genres.slice(0, 2).join(", ")}</span>}
                 </p>
                 {why.length > 0 && (
-                  <p className="truncate text-xs text-zinc-400" data-testid="why">Why: {why.join(" · ")}</p>
+                  <p className="line-clamp-2 text-xs text-zinc-400 sm:truncate" data-testid="why">Why: {why.join(" · ")}</p>
                 )}
               </div>
               <span className="text-sm tabular-nums text-zinc-400" title="Spotify popularity (0–100)">

@@ -150,6 +150,8 @@ describe("recommenders, on a hand-made catalog", () => {
   it("replicates the app's settings (lib/recommend/service.ts, lib/catalog/seed.ts)", () => {
     expect(APP_DEFAULTS.minPopularity).toBe(DEFAULT_REQUEST.minPopularity);
     expect(APP_DEFAULTS.maxPerArtist).toBe(DEFAULT_REQUEST.maxPerArtist);
+    // The replay allows explicit songs (lib/evaluation/app-replay.ts), as the app does by default.
+    expect(DEFAULT_REQUEST.allowExplicit).toBe(true);
     const service = readFileSync(fileURLToPath(new URL("../recommend/service.ts", import.meta.url)), "utf8");
     const pool = /const CANDIDATE_POOL = ([\d_]+);/.exec(service)?.[1];
     expect(Number(pool?.replaceAll("_", ""))).toBe(APP_DEFAULTS.candidatePool);
