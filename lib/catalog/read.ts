@@ -94,7 +94,7 @@ class CatalogRows {
   }
 }
 
-/** The stored bytes, gunzipped when the name ends in .gz or the bytes start with gzip's magic number. */
+/** The stored bytes, gunzipped when the source says so (a .gz name) or they start with gzip's magic number. */
 async function* gunzippedWhenCompressed(stored: AsyncIterable<Buffer>, gzipByName: boolean): AsyncGenerator<Buffer> {
   const chunks = stored[Symbol.asyncIterator]();
   let head = Buffer.alloc(0);
@@ -139,7 +139,7 @@ async function openCsvBytes(location: string, onProgress: ReadCatalogOptions["on
   const metered = pipeline(source.stream, meter, onError);
   return {
     label: source.label,
-    chunks: gunzippedWhenCompressed(metered, source.label.endsWith(".gz")),
+    chunks: gunzippedWhenCompressed(metered, source.gzip === true),
     close: () => metered.destroy(),
     hashed: () => ({ sha256: hash.digest("hex"), bytes: bytesRead }),
   };

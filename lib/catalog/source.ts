@@ -19,8 +19,9 @@ export interface CatalogSource {
   /** Size as stored, when known (a URL without Content-Length has none): for the progress bar. */
   totalBytes: number | null;
   /**
-   * True when the location says the bytes are gzipped (a URL whose path, before or after redirects,
-   * ends in .gz, or a gzip Content-Type). Undefined means "not said": check the magic bytes.
+   * True when the location says the bytes are gzipped (a path, or a URL's path before or after
+   * redirects, ending in .gz, or a gzip Content-Type). Undefined means "not said": the reader checks
+   * the magic bytes.
    */
   gzip?: boolean;
 }
@@ -53,7 +54,8 @@ export async function openCatalogSource(location: string, options: OpenCatalogSo
   } catch (error) {
     throw new CatalogSourceError(`${location} cannot be read: ${(error as Error).message}`);
   }
-  return { label: location, stream: createReadStream(location, { highWaterMark: READ_CHUNK_BYTES }), totalBytes };
+  const stream = createReadStream(location, { highWaterMark: READ_CHUNK_BYTES });
+  return location.endsWith(".gz") ? { label: location, stream, totalBytes, gzip: true } : { label: location, stream, totalBytes };
 }
 
 /**
