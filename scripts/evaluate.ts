@@ -8,7 +8,7 @@ import { CatalogFileError, readCatalog } from "../lib/catalog/read";
 import { TrackMerger } from "../lib/catalog/merge";
 import type { CatalogTrack } from "../lib/catalog/types";
 import { EvalCatalog } from "../lib/evaluation/catalog";
-import { ArtistsFileError, readArtistGenres } from "../lib/evaluation/read-artists";
+import { ArtistsFileError, readArtistGenres } from "../lib/catalog/artists";
 import { SEED_DEFAULTS } from "../lib/evaluation/recommenders";
 import { runPlaylistEvaluation } from "../lib/evaluation/playlist-run";
 import { formatPlaylistReport, formatReport } from "../lib/evaluation/report";

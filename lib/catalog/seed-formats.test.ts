@@ -1,11 +1,9 @@
 import { existsSync } from "node:fs";
 import fs from "node:fs/promises";
-import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDb, type Db } from "../db/client";
-import { createTestDatabase, type TestDatabase } from "../testing/database";
+import { describe, expect, it } from "vitest";
+import { seedWorkspace } from "../testing/seed-workspace";
 import { SeedError, seedCatalog } from "./seed";
 import { readCatalogInfo } from "./store";
 
@@ -38,34 +36,21 @@ function datasetCsv(): string {
 }
 
 describe("seeding every catalog format", () => {
-  let database: TestDatabase;
-  let db: Db;
-  let work: string;
-
-  beforeAll(async () => {
-    database = await createTestDatabase("seed_formats");
-    db = createDb(database.url);
-    work = await fs.mkdtemp(path.join(os.tmpdir(), "seed-formats-"));
-  });
-  afterAll(async () => {
-    await db?.$disconnect();
-    await database?.drop();
-    await fs.rm(work, { recursive: true, force: true });
-  });
+  const workspace = seedWorkspace("seed_formats");
 
   it("merges repeated tracks of dataset.csv, stores genres, the format and each cluster's top genres", async () => {
-    const file = path.join(work, "dataset.csv");
+    const file = path.join(workspace.work, "dataset.csv");
     await fs.writeFile(file, datasetCsv());
-    const summary = await seedCatalog(db, { file, k: 2 });
+    const summary = await seedCatalog(workspace.db, { file, k: 2 });
     expect(summary).toMatchObject({
       format: "tracks-dataset", columns: ["explicit", "genres"], rowsRead: 8, rowsRejected: 0, rowsKept: 8,
       rowsMerged: 2, rowsConflicting: 1, tracksKept: 6, distinctGenres: 4, distinctSubgenres: 0, tracksWithoutGenre: 1,
     });
-    const stored = await db.track.findMany({ orderBy: { popularity: "asc" }, select: { id: true, genres: true, explicit: true, releaseYear: true, popularity: true, artists: true } });
+    const stored = await workspace.db.track.findMany({ orderBy: { popularity: "asc" }, select: { id: true, genres: true, explicit: true, releaseYear: true, popularity: true, artists: true } });
     expect(stored.find((t) => t.id === IDS[0])).toMatchObject({ genres: ["dance", "edm"], explicit: true, releaseYear: null, artists: ["C"] });
     expect(stored.find((t) => t.id === IDS[3])).toMatchObject({ genres: ["acoustic", "folk"], popularity: 40 });
     expect(stored.find((t) => t.id === IDS[5])?.genres).toEqual([]);
-    const info = await readCatalogInfo(db);
+    const info = await readCatalogInfo(workspace.db);
     expect(info?.model).toMatchObject({ format: "tracks-dataset", columns: ["explicit", "genres"], rowsKept: 6, rowsMerged: 2, rowsConflicting: 1 });
     const quiet = info!.clusters.find((c) => (c.topGenres as { genre: string }[]).some((g) => g.genre === "folk"))!;
     // Of its two tracks with a genre, both are folk and one is also acoustic (the third has none).
@@ -75,43 +60,43 @@ describe("seeding every catalog format", () => {
   });
 
   it("gives the 600k format its artists' genres with --artists", async () => {
-    const summary = await seedCatalog(db, { file: SAMPLE_TRACKS, artists: SAMPLE_ARTISTS, k: 6 });
+    const summary = await seedCatalog(workspace.db, { file: SAMPLE_TRACKS, artists: SAMPLE_ARTISTS, k: 6 });
     expect(summary.format).toBe("tracks-600k");
     expect(summary.columns).toEqual(["explicit", "release_year", "artist_ids", "genres"]);
     expect(summary.tracksWithoutGenre).toBe(0);
     expect(summary.distinctGenres).toBeGreaterThan(5);
     expect(summary.clusters.every((c) => c.label.includes(" · "))).toBe(true);
-    const [withGenres] = await db.$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM track WHERE cardinality(genres) > 0`;
+    const [withGenres] = await workspace.db.$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM track WHERE cardinality(genres) > 0`;
     expect(Number(withGenres.n)).toBe(summary.tracksKept);
   });
 
   it("seeds the 600k format without --artists exactly as before: no genres, sound labels only", async () => {
-    const summary = await seedCatalog(db, { file: SAMPLE_TRACKS, k: 6 });
+    const summary = await seedCatalog(workspace.db, { file: SAMPLE_TRACKS, k: 6 });
     expect(summary).toMatchObject({ columns: ["explicit", "release_year", "artist_ids"], distinctGenres: 0, rowsMerged: 0 });
     expect(summary.clusters.some((c) => c.label.includes(" · "))).toBe(false);
     expect(summary.clusters.every((c) => c.topGenres.length === 0)).toBe(true);
   });
 
   it("refuses --artists with a format that has no artist ids, changing nothing", async () => {
-    const before = await readCatalogInfo(db);
-    const file = path.join(work, "dataset-2.csv");
+    const before = await readCatalogInfo(workspace.db);
+    const file = path.join(workspace.work, "dataset-2.csv");
     await fs.writeFile(file, datasetCsv());
-    const error = await seedCatalog(db, { file, artists: SAMPLE_ARTISTS, k: 2 }).catch((e) => e);
+    const error = await seedCatalog(workspace.db, { file, artists: SAMPLE_ARTISTS, k: 2 }).catch((e) => e);
     expect(error).toBeInstanceOf(SeedError);
     expect(error.message).toMatch(/"Spotify Tracks Dataset" format: --artists goes with the 600k-tracks tracks\.csv only/);
-    expect((await readCatalogInfo(db))?.model.seededAt).toEqual(before?.model.seededAt);
+    expect((await readCatalogInfo(workspace.db))?.model.seededAt).toEqual(before?.model.seededAt);
   });
 
   it("seeds the real Spotify Songs file (../shared/data/spotify_songs.csv.gz)", async ({ skip }) => {
     // Absent, the test is reported as skipped with the reason, never as passed.
     if (!sharedSongsPresent) skip(`${SHARED_SONGS} is absent: NOT tested`);
-    const summary = await seedCatalog(db, { file: SHARED_SONGS, k: 8 });
+    const summary = await seedCatalog(workspace.db, { file: SHARED_SONGS, k: 8 });
     expect(summary).toMatchObject({
       format: "spotify-songs", rowsRead: 31_453, rowsRejected: 0, tracksKept: 28_356, distinctGenres: 6,
       distinctSubgenres: 24, tracksWithoutGenre: 5_735,
     });
     expect(summary.rowsMerged).toBe(31_453 - 28_356);
-    const [nulls] = await db.$queryRaw<{ explicit: bigint; years: bigint }[]>`
+    const [nulls] = await workspace.db.$queryRaw<{ explicit: bigint; years: bigint }[]>`
       SELECT count(*) FILTER (WHERE explicit IS NULL) AS explicit, count(*) FILTER (WHERE release_year IS NULL) AS years FROM track`;
     expect(nulls).toEqual({ explicit: 28_356n, years: 0n });
   }, 120_000);

@@ -1,9 +1,8 @@
 import fs from "node:fs/promises";
-import os from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createDb, type Db } from "../db/client";
-import { createTestDatabase, type TestDatabase } from "../testing/database";
+import { seedWorkspace } from "../testing/seed-workspace";
 import { CatalogFileError } from "./read";
 import { SeedError, seedCatalog } from "./seed";
 import { readCatalogInfo } from "./store";
@@ -19,26 +18,13 @@ async function snapshot(db: Db) {
 }
 
 describe("seeding the catalog", () => {
-  let database: TestDatabase;
-  let db: Db;
-  let work: string;
-
-  beforeAll(async () => {
-    database = await createTestDatabase("seed");
-    db = createDb(database.url);
-    work = await fs.mkdtemp(path.join(os.tmpdir(), "seed-test-"));
-  });
-  afterAll(async () => {
-    await db?.$disconnect();
-    await database?.drop();
-    await fs.rm(work, { recursive: true, force: true });
-  });
+  const workspace = seedWorkspace("seed");
 
   it("loads the bundled sample with clusters, labels and the model", async () => {
-    const summary = await seedCatalog(db, { file: SAMPLE, k: 6 });
+    const summary = await seedCatalog(workspace.db, { file: SAMPLE, k: 6 });
     expect(summary.rowsKept).toBeGreaterThan(1000);
     expect(summary.rowsKept).toBe(summary.rowsRead - Object.values(summary.rejectedByField).reduce((a, b) => a + b, 0));
-    const info = await readCatalogInfo(db);
+    const info = await readCatalogInfo(workspace.db);
     expect(info?.model).toMatchObject({ k: 6, seed: 42, rowsKept: summary.rowsKept });
     expect(info?.model.datasetChecksum).toMatch(/^[0-9a-f]{64}$/);
     expect(info?.clusters).toHaveLength(6);
@@ -47,25 +33,25 @@ describe("seeding the catalog", () => {
     // Centroids are stored in real units: tempo in BPM, the rest within 0..1.
     const tempo = info!.model.features.indexOf("tempo");
     expect(info!.clusters[0].centroid[tempo]).toBeGreaterThan(40);
-    expect(await snapshot(db)).toMatchObject({ k: 6, maxCluster: 5, tracks: summary.rowsKept });
+    expect(await snapshot(workspace.db)).toMatchObject({ k: 6, maxCluster: 5, tracks: summary.rowsKept });
   });
 
   it("keeps the track table exactly as the migrations made it (same indexes and names)", async () => {
-    const indexes = await db.$queryRaw<{ indexname: string }[]>`
+    const indexes = await workspace.db.$queryRaw<{ indexname: string }[]>`
       SELECT indexname FROM pg_indexes WHERE tablename = 'track' ORDER BY indexname`;
     expect(indexes.map((i) => i.indexname)).toEqual(["track_cluster_id_popularity_idx", "track_cluster_id_primary_artist_idx", "track_match_key_idx", "track_pkey"]);
-    const leftovers = await db.$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM pg_class WHERE relname LIKE '%next%'`;
+    const leftovers = await workspace.db.$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM pg_class WHERE relname LIKE '%next%'`;
     expect(Number(leftovers[0].n)).toBe(0);
   });
 
 
   it("leaves the new track table analyzed, so the planner uses the match_key index for a list of keys", async () => {
-    const [stats] = await db.$queryRaw<{ analyzed: boolean; columns: bigint }[]>`
+    const [stats] = await workspace.db.$queryRaw<{ analyzed: boolean; columns: bigint }[]>`
       SELECT (SELECT last_analyze IS NOT NULL FROM pg_stat_user_tables WHERE relname = 'track') AS analyzed,
              (SELECT count(*) FROM pg_stats WHERE tablename = 'track' AND attname = 'match_key') AS columns`;
     expect(stats).toEqual({ analyzed: true, columns: 1n });
-    const keys = await db.$queryRaw<{ match_key: string }[]>`SELECT match_key FROM track ORDER BY id LIMIT 100`;
-    const plan = await db.$queryRawUnsafe<{ "QUERY PLAN": string }[]>(
+    const keys = await workspace.db.$queryRaw<{ match_key: string }[]>`SELECT match_key FROM track ORDER BY id LIMIT 100`;
+    const plan = await workspace.db.$queryRawUnsafe<{ "QUERY PLAN": string }[]>(
       `EXPLAIN SELECT id FROM track WHERE match_key = ANY($1::text[]) ORDER BY popularity DESC, id`,
       keys.map((k) => k.match_key),
     );
@@ -74,67 +60,67 @@ describe("seeding the catalog", () => {
     expect(text).not.toContain("Seq Scan");
   });
   it("gives the same clusters when seeded again with the same k and seed", async () => {
-    const before = await db.track.findMany({ select: { id: true, clusterId: true }, orderBy: { id: "asc" } });
-    await seedCatalog(db, { file: SAMPLE, k: 6 });
-    const after = await db.track.findMany({ select: { id: true, clusterId: true }, orderBy: { id: "asc" } });
+    const before = await workspace.db.track.findMany({ select: { id: true, clusterId: true }, orderBy: { id: "asc" } });
+    await seedCatalog(workspace.db, { file: SAMPLE, k: 6 });
+    const after = await workspace.db.track.findMany({ select: { id: true, clusterId: true }, orderBy: { id: "asc" } });
     expect(after).toEqual(before);
   });
 
   it("replaces the catalog atomically: a reader sees the old one or the new one, never a mix", async () => {
-    const old = await snapshot(db);
+    const old = await snapshot(workspace.db);
     const seen: Awaited<ReturnType<typeof snapshot>>[] = [];
     let seeding = true;
     const reader = (async () => {
-      const readerDb = createDb(database.url, { max: 1 });
+      const readerDb = createDb(workspace.url, { max: 1 });
       while (seeding) seen.push(await snapshot(readerDb));
       await readerDb.$disconnect();
     })();
-    await seedCatalog(db, { file: SAMPLE, k: 4 });
+    await seedCatalog(workspace.db, { file: SAMPLE, k: 4 });
     seeding = false;
     await reader;
-    const fresh = await snapshot(db);
+    const fresh = await snapshot(workspace.db);
     expect(fresh).toMatchObject({ k: 4, maxCluster: 3, tracks: old.tracks });
     expect(seen.length).toBeGreaterThan(0);
     for (const s of seen) expect([old, fresh]).toContainEqual(s);
   });
 
   it("runs two seeds started together one after the other, without a deadlock", async () => {
-    const other = createDb(database.url);
+    const other = createDb(workspace.url);
     try {
-      const results = await Promise.allSettled([seedCatalog(db, { file: SAMPLE, k: 5 }), seedCatalog(other, { file: SAMPLE, k: 7 })]);
+      const results = await Promise.allSettled([seedCatalog(workspace.db, { file: SAMPLE, k: 5 }), seedCatalog(other, { file: SAMPLE, k: 7 })]);
       expect(results.map((r) => (r.status === "rejected" ? String(r.reason) : r.value.k))).toEqual([5, 7]);
-      expect([5, 7]).toContain((await snapshot(db)).k);
-      expect(await db.$queryRaw`SELECT relname FROM pg_class WHERE relname = 'track_next'`).toEqual([]);
+      expect([5, 7]).toContain((await snapshot(workspace.db)).k);
+      expect(await workspace.db.$queryRaw`SELECT relname FROM pg_class WHERE relname = 'track_next'`).toEqual([]);
     } finally {
       await other.$disconnect();
     }
   });
 
   it("changes nothing when the file has a wrong header, and names the missing columns", async () => {
-    const before = await snapshot(db);
-    const broken = path.join(work, "wrong-header.csv");
+    const before = await snapshot(workspace.db);
+    const broken = path.join(workspace.work, "wrong-header.csv");
     await fs.writeFile(broken, "id,title,popularity\n6rqhFgbbKwnb9MLmUQDhG6,Song,50\n");
-    const error = await seedCatalog(db, { file: broken, k: 4 }).catch((e) => e);
+    const error = await seedCatalog(workspace.db, { file: broken, k: 4 }).catch((e) => e);
     expect(error).toBeInstanceOf(CatalogFileError);
     expect(error.message).toContain(broken);
     expect(error.message).toMatch(/danceability/);
     expect(error.message).toMatch(/release_date/);
-    expect(await snapshot(db)).toEqual(before);
+    expect(await snapshot(workspace.db)).toEqual(before);
   });
 
   it("changes nothing when no row is valid, and counts rejections by field with line numbers", async () => {
-    const before = await snapshot(db);
+    const before = await snapshot(workspace.db);
     const header = (await fs.readFile(SAMPLE, "utf8")).split("\n")[0];
-    const bad = path.join(work, "all-bad.csv");
+    const bad = path.join(workspace.work, "all-bad.csv");
     await fs.writeFile(bad, `${header}\nnot-an-id,Song\n`);
-    await expect(seedCatalog(db, { file: bad, k: 4 })).rejects.toBeInstanceOf(SeedError);
-    expect(await snapshot(db)).toEqual(before);
+    await expect(seedCatalog(workspace.db, { file: bad, k: 4 })).rejects.toBeInstanceOf(SeedError);
+    expect(await snapshot(workspace.db)).toEqual(before);
   });
 
   it("rolls back a write that fails half-way, leaving the old catalog", async () => {
-    const before = await snapshot(db);
+    const before = await snapshot(workspace.db);
     let batches = 0;
-    const failing = seedCatalog(db, {
+    const failing = seedCatalog(workspace.db, {
       file: SAMPLE,
       k: 5,
       onPhase: (phase) => ({
@@ -145,16 +131,16 @@ describe("seeding the catalog", () => {
       }),
     });
     await expect(failing).rejects.toThrow(/simulated crash/);
-    expect(await snapshot(db)).toEqual(before);
+    expect(await snapshot(workspace.db)).toEqual(before);
   });
 
   it("skips malformed rows and reports the first ones by line and reason", async () => {
     const lines = (await fs.readFile(SAMPLE, "utf8")).trimEnd().split("\n");
     const good = lines.slice(0, 200);
     const badLine = good[5].replace(/,0\.\d+,/, ",1.7,"); // a 0..1 feature out of range
-    const mixed = path.join(work, "mixed.csv");
+    const mixed = path.join(workspace.work, "mixed.csv");
     await fs.writeFile(mixed, [...good, badLine.replace(/^[^,]+/, "1234567890123456789012"), "short,row"].join("\n") + "\n");
-    const summary = await seedCatalog(db, { file: mixed, k: 3 });
+    const summary = await seedCatalog(workspace.db, { file: mixed, k: 3 });
     expect(summary.rowsRead).toBe(201);
     expect(summary.rowsKept).toBe(199);
     expect(summary.firstRejections.map((r) => r.line)).toEqual([201, 202]);

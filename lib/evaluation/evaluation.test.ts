@@ -10,7 +10,7 @@ import { EvalCatalog, type CatalogClustering } from "./catalog";
 import {
   catalogCoverage, clusterCeiling, confidenceHalfWidth, genrePrecision, hit, intraListDiversity, mean, novelty, recall,
 } from "./metrics";
-import { artistColumns, parseArtistRow, readArtistGenres } from "./read-artists";
+import { artistColumns, parseArtistRow, readArtistGenres } from "../catalog/artists";
 import {
   articleRecommender, oursRecommender, popularRecommender, randomRecommender, SEED_DEFAULTS,
 } from "./recommenders";

@@ -1,12 +1,10 @@
 // The shared recommendation pipeline (page, API, CLI) on a seeded catalog of the Spotify Songs
 // format: genres, artists and why, on a catalog without an explicit flag.
 import fs from "node:fs/promises";
-import os from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { seedCatalog } from "../catalog/seed";
-import { createDb, type Db } from "../db/client";
-import { createTestDatabase, type TestDatabase } from "../testing/database";
+import { seedWorkspace } from "../testing/seed-workspace";
 import { DEFAULT_REQUEST, recommend } from "./service";
 
 const HEADER =
@@ -27,14 +25,9 @@ function row(n: number, artist: string, popularity: number, playlist: string, ge
 }
 
 describe("recommend() on a catalog with genres and without an explicit flag", () => {
-  let database: TestDatabase;
-  let db: Db;
-  let work: string;
+  const workspace = seedWorkspace("recommend_service");
 
   beforeAll(async () => {
-    database = await createTestDatabase("recommend_service");
-    db = createDb(database.url);
-    work = await fs.mkdtemp(path.join(os.tmpdir(), "recommend-service-"));
     const rows = [
       row(1, "MC Liked", 50, "A", "rap", "rap"),
       row(2, "MC Liked", 52, "A", "rap", "rap"),
@@ -44,17 +37,13 @@ describe("recommend() on a catalog with genres and without an explicit flag", ()
       ...Array.from({ length: 8 }, (_, i) => row(10 + i, `Rapper ${i}`, 90, "C", "rap", "rap")),
       ...Array.from({ length: 10 }, (_, i) => row(30 + i, `DJ ${i}`, 95, "D", "edm", "edm")),
     ];
-    await fs.writeFile(path.join(work, "spotify_songs.csv"), [HEADER, ...rows].join("\n") + "\n");
-    await seedCatalog(db, { file: path.join(work, "spotify_songs.csv"), k: 2 });
-  });
-  afterAll(async () => {
-    await db?.$disconnect();
-    await database?.drop();
-    await fs.rm(work, { recursive: true, force: true });
+    const file = path.join(workspace.work, "spotify_songs.csv");
+    await fs.writeFile(file, [HEADER, ...rows].join("\n") + "\n");
+    await seedCatalog(workspace.db, { file, k: 2 });
   });
 
   it("ranks the liked artist's songs first, says why, and never recommends a liked song", async () => {
-    const result = await recommend(db, { ...DEFAULT_REQUEST, trackIds: [id(1), id(2), id(3)], limit: 6 });
+    const result = await recommend(workspace.db, { ...DEFAULT_REQUEST, trackIds: [id(1), id(2), id(3)], limit: 6 });
     expect(result.catalog).toEqual({ format: "spotify-songs", columns: expect.not.arrayContaining(["explicit"]) });
     expect(result.dominant?.topGenres[0]).toEqual({ genre: "rap", share: 1 });
     const ids = result.recommendations.map((r) => r.track.id);
@@ -72,16 +61,14 @@ describe("recommend() on a catalog with genres and without an explicit flag", ()
   });
 
   it("says that explicit songs cannot be left out of a catalog without the flag", async () => {
-    const result = await recommend(db, { ...DEFAULT_REQUEST, trackIds: [id(1)], allowExplicit: false });
+    const result = await recommend(workspace.db, { ...DEFAULT_REQUEST, trackIds: [id(1)], allowExplicit: false });
     expect(result.notice).toMatch(/no explicit flag/);
     expect(result.recommendations.length).toBeGreaterThan(0);
   });
 });
 
 describe("recommend() on a cluster larger than the candidate pool", () => {
-  let database: TestDatabase;
-  let db: Db;
-  let work: string;
+  const workspace = seedWorkspace("recommend_service_big");
   // 1,700 popular rap songs by 425 artists fill the pool of the 1,500 most popular; the liked
   // artist's lesser-known songs lie below it and come in only through the liked-artist query.
   const filler = Array.from({ length: 1_700 }, (_, i) => row(100 + i, `Rapper ${i % 425}`, 50 + (i % 50), "C", "rap", "rap"));
@@ -95,29 +82,19 @@ describe("recommend() on a cluster larger than the candidate pool", () => {
     ...Array.from({ length: 10 }, (_, i) => row(5_000 + i, `DJ ${i}`, 95, "D", "edm", "edm")),
   ].join("\n") + "\n";
 
-  beforeAll(async () => {
-    database = await createTestDatabase("recommend_service_big");
-    db = createDb(database.url);
-    work = await fs.mkdtemp(path.join(os.tmpdir(), "recommend-service-big-"));
-  }, 60_000);
-  afterAll(async () => {
-    await db?.$disconnect();
-    await database?.drop();
-    await fs.rm(work, { recursive: true, force: true });
-  });
 
   it("reads the liked artist's songs below the pool, and a re-seed is seen at the next request", async () => {
-    const file = path.join(work, "spotify_songs.csv");
+    const file = path.join(workspace.work, "spotify_songs.csv");
     await fs.writeFile(file, catalog(true));
-    await seedCatalog(db, { file, k: 2 });
-    const ask = () => recommend(db, { ...DEFAULT_REQUEST, trackIds: [id(1), id(2)], limit: 5 });
+    await seedCatalog(workspace.db, { file, k: 2 });
+    const ask = () => recommend(workspace.db, { ...DEFAULT_REQUEST, trackIds: [id(1), id(2)], limit: 5 });
     const first = await ask();
     expect(first.recommendations.slice(0, 2).map((r) => r.track.id).sort()).toEqual([id(3), id(4)]);
     expect((await ask()).recommendations.map((r) => r.track.id)).toEqual(first.recommendations.map((r) => r.track.id));
 
     // The same catalog without song 3: the artist's songs held for the old catalog are not used.
     await fs.writeFile(file, catalog(false));
-    await seedCatalog(db, { file, k: 2 });
+    await seedCatalog(workspace.db, { file, k: 2 });
     const after = await ask();
     expect(after.recommendations[0].track.id).toBe(id(4));
     expect(after.recommendations.map((r) => r.track.id)).not.toContain(id(3));
