@@ -33,7 +33,7 @@ export interface TasteSignals {
   artists: ReadonlyMap<string, number>;
 }
 
-const artistKey = (name: string) => name.toLocaleLowerCase();
+export const artistKey = (name: string) => name.toLocaleLowerCase();
 
 // Lower-casing is the costliest step of scoring a candidate: done once per artists list (cached
 // candidates share theirs from one request to the next).
@@ -67,6 +67,8 @@ export interface RankOptions {
   /** Songs never to recommend (all the user's liked songs, songs already picked elsewhere). */
   excludeIds?: ReadonlySet<string>;
   excludeSongs?: ReadonlySet<string>;
+  /** Artists never to recommend, as artistKey spells them: a song is left out when any of its artists is here. */
+  excludeArtists?: ReadonlySet<string>;
   /** Genres and artists of all the user's liked songs (not only this cluster's); none: sound only. */
   signals?: TasteSignals;
   weights?: RankWeights;
@@ -138,6 +140,7 @@ export function rankCandidates(candidates: readonly RecTrack[], liked: readonly 
   const taste = liked.length ? centroidOf(liked.map((t) => t.z)) : null;
   const scored = candidates
     .filter((t) => !likedIds.has(t.id) && (options.allowExplicit || t.explicit !== true))
+    .filter((t) => !options.excludeArtists?.size || !artistKeysOf(t.artists).some((a) => options.excludeArtists!.has(a)))
     .map((track) => scoreOf(track, taste, options.signals, weights))
     .sort((a, b) => b.score - a.score || b.track.popularity - a.track.popularity || (a.track.id < b.track.id ? -1 : 1));
   const perArtist = new Map<string, number>();

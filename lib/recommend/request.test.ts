@@ -11,7 +11,7 @@ import { DEFAULT_REQUEST } from "./service";
 
 const RUNS = { numRuns: 300 };
 const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-const FIELDS = ["trackIds", "limit", "minPopularity", "mode", "maxPerArtist", "allowExplicit"] as const;
+const FIELDS = ["trackIds", "limit", "minPopularity", "mode", "maxPerArtist", "allowExplicit", "excludeIds", "excludeArtists"] as const;
 
 const base62Char = fc.constantFrom(...BASE62);
 const spotifyId = fc.string({ unit: base62Char, minLength: 22, maxLength: 22 });
@@ -43,6 +43,8 @@ const validRequest = fc.record(
     mode: fc.constantFrom("dominant", "mix"),
     maxPerArtist: fc.integer({ min: 1, max: 100 }),
     allowExplicit: fc.boolean(),
+    excludeIds: fc.array(spotifyId, { maxLength: 10 }),
+    excludeArtists: fc.array(fc.string({ minLength: 1, maxLength: 40 }).filter((a) => a.trim() === a && a !== ""), { maxLength: 5 }),
   },
   { requiredKeys: ["trackIds"] },
 );
@@ -59,7 +61,7 @@ function expectMessageNamesAField(error: z.ZodError) {
     const part = describeIssues(new z.ZodError([issue]));
     if (issue.path.length > 0) {
       expect(FIELDS).toContain(issue.path[0]);
-      expect(part).toMatch(/^(trackIds(\[\d+\])?|limit|minPopularity|mode|maxPerArtist|allowExplicit): \S/);
+      expect(part).toMatch(/^(trackIds(\[\d+\])?|limit|minPopularity|mode|maxPerArtist|allowExplicit|excludeIds(\[\d+\])?|excludeArtists(\[\d+\])?): \S/);
     } else if (issue.code === "unrecognized_keys") {
       for (const key of issue.keys) expect(part).toContain(`"${key}"`);
     } else {
@@ -173,6 +175,8 @@ describe("recommendationRequestSchema (property-based)", () => {
       mode: fc.oneof(fc.string().filter((s) => s !== "dominant" && s !== "mix"), fc.integer(), fc.boolean(), fc.constant(null), fc.constant(["dominant"])),
       maxPerArtist: fc.oneof(notNumber, fc.integer({ max: 0 }), fc.integer({ min: 101 })),
       allowExplicit: fc.oneof(fc.string(), fc.integer(), fc.constant(null), fc.constant([true])),
+      excludeIds: fc.oneof(fc.string(), fc.integer(), fc.constant(null), fc.array(badId, { minLength: 1, maxLength: 3 })),
+      excludeArtists: fc.oneof(fc.string(), fc.constant(null), fc.array(fc.oneof(fc.integer(), fc.constant(""), fc.constant("   "), fc.string({ minLength: 201, maxLength: 230 }).map((s) => `x${s}x`)), { minLength: 1, maxLength: 3 })),
     };
     fc.assert(
       fc.property(

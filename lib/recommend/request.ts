@@ -3,6 +3,7 @@ import { DEFAULT_REQUEST } from "./service";
 
 export const SPOTIFY_ID = /^[0-9A-Za-z]{22}$/;
 export const MAX_TRACK_IDS = 1_000;
+export const MAX_EXCLUDED_ARTISTS = 500;
 
 /**
  * The one boundary schema for a recommendation request (HTTP API and CLI):
@@ -19,6 +20,14 @@ export const recommendationRequestSchema = z
     mode: z.enum(["dominant", "mix"]).default(DEFAULT_REQUEST.mode),
     maxPerArtist: z.number().int().min(1).max(100).default(DEFAULT_REQUEST.maxPerArtist),
     allowExplicit: z.boolean().default(DEFAULT_REQUEST.allowExplicit),
+    excludeIds: z
+      .array(z.string().regex(SPOTIFY_ID, "must be a 22-character base62 Spotify track id"))
+      .max(MAX_TRACK_IDS, `must hold at most ${MAX_TRACK_IDS} track ids`)
+      .optional(),
+    excludeArtists: z
+      .array(z.string().trim().min(1, "must not be empty").max(200, "must be at most 200 characters"))
+      .max(MAX_EXCLUDED_ARTISTS, `must hold at most ${MAX_EXCLUDED_ARTISTS} artists`)
+      .optional(),
   })
   .strict();
 

@@ -60,6 +60,20 @@ describe("recommend() on a catalog with genres and without an explicit flag", ()
     for (const r of result.recommendations) expect(r.track.genres).toEqual(["rap"]);
   });
 
+  it("leaves out songs and artists the user said are not for them, and the next best songs take their places", async () => {
+    const base = { ...DEFAULT_REQUEST, trackIds: [id(1), id(2), id(3)], limit: 6 };
+    const before = (await recommend(workspace.db, base)).recommendations.map((r) => r.track.id);
+    expect(before.slice(0, 2).sort()).toEqual([id(4), id(5)]);
+    const after = await recommend(workspace.db, { ...base, excludeIds: [id(4)], excludeArtists: ["rapper 0"] });
+    const ids = after.recommendations.map((r) => r.track.id);
+    expect(ids).toHaveLength(6);
+    expect(ids).not.toContain(id(4));
+    expect(after.recommendations.map((r) => r.track.primaryArtist)).not.toContain("Rapper 0");
+    expect(ids[0]).toBe(id(5));
+    // The freed slots go to songs that were not on the list before.
+    expect(ids.filter((t) => !before.includes(t)).length).toBeGreaterThanOrEqual(1);
+  });
+
   it("says that explicit songs cannot be left out of a catalog without the flag", async () => {
     const result = await recommend(workspace.db, { ...DEFAULT_REQUEST, trackIds: [id(1)], allowExplicit: false });
     expect(result.notice).toMatch(/no explicit flag/);

@@ -3,7 +3,7 @@ import { readCatalogInfo, TRACK_SELECT, type CatalogInfo } from "../catalog/stor
 import { CLUSTER_FEATURES } from "../catalog/types";
 import type { Db } from "../db/client";
 import {
-  DEFAULT_WEIGHTS, MAX_LIKED_ARTISTS, mostLikedArtists, popularityFloors, rankCandidates, tasteSignals, type Recommendation,
+  artistKey, DEFAULT_WEIGHTS, MAX_LIKED_ARTISTS, mostLikedArtists, popularityFloors, rankCandidates, tasteSignals, type Recommendation,
 } from "./rank";
 import { apportion, centroidOf, clusterShares, type RecTrack } from "./taste";
 import { whyThisSong } from "./why";
@@ -18,6 +18,10 @@ export interface RecommendationRequest {
   mode: "dominant" | "mix";
   maxPerArtist: number;
   allowExplicit: boolean;
+  /** Songs the user said are not for them: never recommended; the next best song takes the slot. */
+  excludeIds?: string[];
+  /** Artists the user said are not for them (any spelling case): none of their songs is recommended. */
+  excludeArtists?: string[];
 }
 
 /**
@@ -147,6 +151,8 @@ export async function recommendWithTaste(db: Db, request: RecommendationRequest,
   const signals = tasteSignals(liked.tracks);
   const likedArtists = mostLikedArtists(liked.tracks, MAX_LIKED_ARTISTS);
   const alreadyPicked = new Set<string>();
+  const excludeIds = new Set([...liked.ids, ...(request.excludeIds ?? [])]);
+  const excludeArtists = new Set((request.excludeArtists ?? []).map(artistKey));
   let floorUsed = request.minPopularity;
   for (const { clusterId, slots } of plan) {
     const likedHere = liked.tracks.filter((t) => t.clusterId === clusterId);
@@ -155,7 +161,8 @@ export async function recommendWithTaste(db: Db, request: RecommendationRequest,
         limit: slots,
         maxPerArtist: request.maxPerArtist,
         allowExplicit: request.allowExplicit,
-        excludeIds: liked.ids,
+        excludeIds,
+        excludeArtists,
         excludeSongs: new Set([...liked.matchKeys, ...alreadyPicked]),
         signals,
         weights: DEFAULT_WEIGHTS,
