@@ -1,0 +1,11 @@
+// Class lists shared by the recommendations page's controls (Tailwind reads them from here).
+// Every control shows where the keyboard focus is: a brand-green ring, clear on the dark background.
+
+export const FOCUS_RING = "focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-brand";
+
+/** The small pill buttons of a recommendation row. */
+export const BUTTON_SMALL =
+  `inline-flex items-center gap-1 rounded-full border border-zinc-600 px-3 py-1 text-xs font-medium text-zinc-100 hover:border-zinc-300 ${FOCUS_RING}`;
+
+/** A card of the page: charts, legends. Less padding on a phone, where every pixel of width counts. */
+export const CARD = "rounded-xl border border-zinc-800 bg-zinc-900/60 p-4 sm:p-6";
