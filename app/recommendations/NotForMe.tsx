@@ -36,8 +36,8 @@ export function NotForMe({ trackId, artists, songName }: { trackId: string; arti
 export function HiddenList({ hidden }: { hidden: { kind: string; value: string; label: string }[] }) {
   if (hidden.length === 0) return null;
   return (
-    <section aria-labelledby="hidden-heading" className="rounded-xl border border-zinc-800 bg-zinc-900/60 p-4 text-sm" data-testid="hidden-list">
-      <h2 id="hidden-heading" className="font-semibold">Hidden from your recommendations</h2>
+    <section className="rounded-xl border border-zinc-800 bg-zinc-900/60 p-4 text-sm" data-testid="hidden-list">
+      <h2 className="font-semibold">Hidden</h2>
       <p className="mt-1 text-zinc-300">Never recommended to you again, until you undo it.</p>
       <ul className="mt-3 flex flex-wrap gap-2">
         {hidden.map((item) => (

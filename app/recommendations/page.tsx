@@ -125,7 +125,7 @@ function Ready({ view, controls }: { view: Extract<UserRecommendations, { kind: 
         </div>
       </section>
 
-      <section className="space-y-4" aria-labelledby="list-heading">
+      <section className="space-y-4">
         <form method="get" className="flex flex-wrap items-end gap-4 rounded-xl border border-zinc-800 bg-zinc-900/60 p-4 text-sm">
           <label className="flex flex-col gap-1">
             Minimum popularity
@@ -170,7 +170,7 @@ function Ready({ view, controls }: { view: Extract<UserRecommendations, { kind: 
         {/* Save stays in reach while the list scrolls by, on a phone too. */}
         <div className="sticky top-0 z-10 flex flex-wrap items-center gap-x-4 gap-y-2 border-b border-zinc-800 bg-zinc-950/95 py-3 backdrop-blur"
           data-testid="list-toolbar">
-          <h2 id="list-heading" className="font-semibold">
+          <h2 className="font-semibold">
             {result.recommendations.length} songs {mode === "mix" ? "from your taste mix" : "from your cluster"}
           </h2>
           <ExportButton key={trackIds.join(",")} name={playlistName(mode, dominant.label)} trackIds={trackIds} />
