@@ -1,7 +1,7 @@
 "use client";
 
 import { createContext, useContext, useState } from "react";
-import { BUTTON_SMALL } from "./styles";
+import { BUTTON_SMALL, BUTTON_SMALL_SHAPE } from "./styles";
 
 // "Listen in place": at most one Spotify embed player is open on the page. The iframe is created only
 // when its Preview button is pressed, so the page loads nothing from Spotify until the user asks.
@@ -23,7 +23,7 @@ export function PreviewButton({ trackId, songName }: { trackId: string; songName
   return (
     <button type="button" onClick={() => toggle(trackId)} aria-expanded={open} aria-controls={`preview-${trackId}`}
       aria-label={`Preview ${songName}`}
-      className={`${BUTTON_SMALL} ${open ? "border-brand bg-brand text-black" : ""}`}>
+      className={open ? `${BUTTON_SMALL_SHAPE} border-brand bg-brand text-black` : BUTTON_SMALL}>
       <span aria-hidden="true">{open ? "■" : "▶"}</span> Preview
     </button>
   );
