@@ -153,6 +153,10 @@ test("mix mode says so: headline, a cluster tag per song in the legend's colours
   // The legend names every cluster of the catalog, the user's first.
   const clusters = await query<{ id: number; label: string }>(`SELECT id, label FROM cluster ORDER BY id`);
   await expect(page.getByTestId("map-legend").locator("li")).toHaveCount(clusters.length);
+  const yours = await page.getByTestId("taste-mix").locator("li").count();
+  const legendTexts = await page.getByTestId("map-legend").locator("li").allTextContents();
+  expect(legendTexts.slice(0, yours).every((text) => text.includes("yours"))).toBe(true);
+  expect(legendTexts.slice(yours).some((text) => text.includes("yours"))).toBe(false);
 
   const save = page.getByRole("button", { name: "Save as a Spotify playlist" });
   await save.click();
@@ -161,10 +165,13 @@ test("mix mode says so: headline, a cluster tag per song in the legend's colours
   await expect(page.getByTestId("export-done")).toContainText("Updated your private playlist");
 });
 
-test("in dominant mode each row has no cluster tag and the headline names the cluster", async ({ page }) => {
+test("in dominant mode the headline names the cluster and rows have no cluster tag; marks and legends are drawn as explained", async ({ page }) => {
   await signedIn(page);
   await expect(page.getByTestId("mode-headline")).toContainText("Your cluster:");
   await expect(page.getByTestId("cluster-tag")).toHaveCount(0);
+  // On the map the recommendations are drawn last: above the liked songs and the catalog.
+  const layers = await page.locator("svg path[data-marks]").evaluateAll((paths) => paths.map((p) => p.getAttribute("data-marks")));
+  expect(layers.slice(-2)).toEqual(["liked", "recommended"]);
   // The radar's legend draws lines like its marks, not filled squares.
   await expect(page.getByTestId("profile-legend").locator("svg line")).toHaveCount(2);
   await expect(page.getByTestId("profile-legend").locator("svg line").nth(1)).toHaveAttribute("stroke-dasharray", /\d/);

@@ -42,8 +42,12 @@ export function RecommendationList({ recommendations, mode, clusterLabels }: {
                 <a href={spotifyTrackUrl(track.id)} target="_blank" rel="noreferrer" title={track.name}
                   className={`line-clamp-2 break-words font-medium hover:text-brand hover:underline ${FOCUS_RING}`}>{track.name}</a>
                 <p className="line-clamp-2 break-words text-sm text-zinc-300"
-                  title={[details, genres].filter(Boolean).join(" · ")}>
+                  title={[details, `popularity ${track.popularity}`, genres].filter(Boolean).join(" · ")}>
                   {details}
+                  {/* Popularity is a small figure in the line, not a column of its own. */}
+                  <span className="whitespace-nowrap" title="Spotify popularity (0–100)">
+                    {" · "}popularity <span data-testid="popularity">{track.popularity}</span>
+                  </span>
                   {genres && <span data-testid="genres"> · {genres}</span>}
                 </p>
                 {mode === "mix" && <ClusterTag clusterId={track.clusterId} label={clusterLabels.get(track.clusterId) ?? `cluster ${track.clusterId}`} />}
@@ -53,10 +57,6 @@ export function RecommendationList({ recommendations, mode, clusterLabels }: {
                 <div className="mt-2 flex flex-wrap items-start gap-2">
                   <PreviewButton trackId={track.id} songName={name} />
                   <NotForMe trackId={track.id} artists={track.artists} songName={name} />
-                  {/* A small figure at the end of the actions, not a column of its own. */}
-                  <span className="ml-auto self-center whitespace-nowrap text-xs text-zinc-400" title="Spotify popularity (0–100)">
-                    popularity <span data-testid="popularity">{track.popularity}</span>
-                  </span>
                 </div>
                 <PreviewPlayer trackId={track.id} songName={name} embedUrl={spotifyEmbedUrl(track.id)} />
               </div>
