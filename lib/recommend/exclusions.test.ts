@@ -5,7 +5,7 @@ import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { seedCatalog } from "../catalog/seed";
 import { seedWorkspace } from "../testing/seed-workspace";
-import { addExclusion, excludedForRequest, exclusionSchema, exclusionsFor, hiddenItems, removeExclusion } from "./exclusions";
+import { addExclusion, excludedForRequest, excludedWithVersions, exclusionSchema, exclusionsFor, hiddenItems, removeExclusion } from "./exclusions";
 import { DEFAULT_REQUEST, recommend } from "./service";
 
 const HEADER =
@@ -15,9 +15,9 @@ const HEADER =
 
 const id = (n: number) => `t${String(n).padStart(21, "0")}`;
 
-function row(n: number, artist: string, popularity: number): string {
+function row(n: number, artist: string, popularity: number, name = `Song ${n}`): string {
   return [
-    id(n), `Song ${n}`, artist, popularity, "a".repeat(22), "Album", "2019-06-14", "Playlist A", "pA".padEnd(22, "0"), "rap", "rap sub",
+    id(n), name, artist, popularity, "a".repeat(22), "Album", "2019-06-14", "Playlist A", "pA".padEnd(22, "0"), "rap", "rap sub",
     0.8, 0.6, 1, -6, 1, 0.35 + n / 1000, 0.1, 0, 0.1, 0.5, 90 + n / 10, 200000,
   ].join(",");
 }
@@ -29,6 +29,7 @@ describe("user exclusions (Not for me)", () => {
     const rows = [
       row(1, "Liked MC", 50),
       ...Array.from({ length: 12 }, (_, i) => row(10 + i, `Rapper ${i % 6}`, 90 - i)),
+      row(40, "Rapper 0", 20, "Song 10 - Remastered 2011"), // another version of Song 10
     ];
     const file = path.join(workspace.work, "spotify_songs.csv");
     await fs.writeFile(file, [HEADER, ...rows].join("\n") + "\n");
@@ -88,6 +89,12 @@ describe("user exclusions (Not for me)", () => {
     // Songs that were neither hidden nor by the hidden artist keep their order.
     const kept = before.filter((t) => t.id !== hiddenSong.id && t.primaryArtist !== hiddenArtist).map((t) => t.id);
     expect(after.map((t) => t.id).slice(0, kept.length)).toEqual(kept);
+  });
+
+  it("hides every version of a hidden song (the same title and artist under another id)", async () => {
+    const excluded = await excludedWithVersions(workspace.db, [{ kind: "track", value: id(10) }, { kind: "artist", value: "Rapper 5" }]);
+    expect(excluded.excludeIds.sort()).toEqual([id(10), id(40)]);
+    expect(excluded.excludeArtists).toEqual(["Rapper 5"]);
   });
 
   it("goes away with its user", async () => {

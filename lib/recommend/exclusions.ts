@@ -57,6 +57,21 @@ export function excludedForRequest(exclusions: readonly Exclusion[]): { excludeI
   };
 }
 
+/**
+ * As excludedForRequest, with every version of a hidden song (same title and artist under another
+ * id: remasters, re-releases): the service keeps one version of a song, so hiding one would
+ * otherwise bring the next version in its place.
+ */
+export async function excludedWithVersions(db: Db, exclusions: readonly Exclusion[]): Promise<{ excludeIds: string[]; excludeArtists: string[] }> {
+  const excluded = excludedForRequest(exclusions);
+  if (excluded.excludeIds.length === 0) return excluded;
+  const hidden = await db.track.findMany({ where: { id: { in: excluded.excludeIds } }, select: { matchKey: true } });
+  const versions = hidden.length
+    ? await db.track.findMany({ where: { matchKey: { in: [...new Set(hidden.map((t) => t.matchKey))] } }, select: { id: true } })
+    : [];
+  return { ...excluded, excludeIds: [...new Set([...excluded.excludeIds, ...versions.map((t) => t.id)])] };
+}
+
 /** The exclusions as the page lists them: songs named from the catalog. */
 export async function hiddenItems(db: Db, exclusions: readonly Exclusion[]): Promise<HiddenItem[]> {
   const trackIds = exclusions.filter((e) => e.kind === "track").map((e) => e.value);

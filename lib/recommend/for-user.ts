@@ -4,7 +4,7 @@ import { readCatalogInfo } from "../catalog/store";
 import type { Db } from "../db/client";
 import { spotifyForUser } from "../spotify/client";
 import { likedSongsFor, syncLibrary, type SyncResult } from "../spotify/library";
-import { excludedForRequest, exclusionsFor, hiddenItems, type HiddenItem } from "./exclusions";
+import { excludedWithVersions, exclusionsFor, hiddenItems, type HiddenItem } from "./exclusions";
 import { tasteMap, type TasteMap } from "./map";
 import { DEFAULT_REQUEST, recommendWithTaste, type RecommendationResult } from "./service";
 
@@ -36,6 +36,7 @@ export async function recommendationsForUser(db: Db, userId: string, controls: P
   if (liked.trackIds.length === 0) return { kind: "no-liked-songs", sync };
   // Songs and artists the user said are not for them: the next best songs take their places.
   const exclusions = await exclusionsFor(db, userId);
+  const excluded = await excludedWithVersions(db, exclusions);
   const { result, likedZ, recommendedZ } = await recommendWithTaste(
     db,
     {
@@ -45,7 +46,7 @@ export async function recommendationsForUser(db: Db, userId: string, controls: P
       mode: controls.mode,
       maxPerArtist: DEFAULT_REQUEST.maxPerArtist,
       allowExplicit: controls.explicit === "1",
-      ...excludedForRequest(exclusions),
+      ...excluded,
     },
     catalog,
   );
