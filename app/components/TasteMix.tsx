@@ -1,10 +1,6 @@
-const COLORS = ["#1db954", "#f472b6", "#60a5fa", "#fbbf24", "#a78bfa", "#34d399", "#f87171", "#22d3ee", "#e879f9", "#facc15"];
+import { clusterColor } from "./palette";
 
-export function clusterColor(clusterId: number): string {
-  return COLORS[clusterId % COLORS.length];
-}
-
-/** How the user's liked songs spread over clusters, as one stacked bar. */
+/** How the user's liked songs spread over clusters: one stacked bar, then each cluster in the map's colours. */
 export function TasteMix({ shares }: { shares: { clusterId: number; label: string; share: number; count: number }[] }) {
   return (
     <div>
@@ -13,12 +9,12 @@ export function TasteMix({ shares }: { shares: { clusterId: number; label: strin
           <div key={s.clusterId} style={{ width: `${s.share * 100}%`, background: clusterColor(s.clusterId) }} title={s.label} />
         ))}
       </div>
-      <ul className="mt-4 space-y-2 text-sm text-zinc-300">
+      <ul className="mt-4 space-y-2 text-sm text-zinc-200" data-testid="taste-mix">
         {shares.map((s) => (
-          <li key={s.clusterId} className="flex items-center gap-2">
-            <span className="inline-block h-3 w-3 rounded-sm" style={{ background: clusterColor(s.clusterId) }} />
-            <span className="min-w-0 truncate" title={s.label}>{s.label}</span>
-            <span className="ml-auto tabular-nums text-zinc-400">
+          <li key={s.clusterId} className="flex items-center gap-2" data-cluster-id={s.clusterId}>
+            <span className="inline-block h-3 w-3 shrink-0 rounded-sm" style={{ background: clusterColor(s.clusterId) }} />
+            <span className="line-clamp-2 min-w-0 break-words" title={s.label}>{s.label}</span>
+            <span className="ml-auto shrink-0 tabular-nums text-zinc-300">
               {Math.round(s.share * 100)}% · {s.count}
             </span>
           </li>

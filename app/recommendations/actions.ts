@@ -1,8 +1,10 @@
 "use server";
 
+import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { currentUser } from "@/lib/auth/session";
 import { getDb } from "@/lib/db/server";
+import { addExclusion, exclusionSchema, removeExclusion } from "@/lib/recommend/exclusions";
 import { SPOTIFY_ID } from "@/lib/recommend/request";
 import { SpotifyApiError, spotifyForUser } from "@/lib/spotify/client";
 import { exportPlaylist } from "@/lib/spotify/export";
@@ -11,7 +13,7 @@ import { SignInRequiredError } from "@/lib/spotify/tokens";
 
 export type ExportState =
   | { status: "idle" }
-  | { status: "done"; url: string; added: number }
+  | { status: "done"; url: string; added: number; updated: boolean }
   | { status: "error"; message: string; signInAgain?: boolean };
 
 const exportForm = z.object({
@@ -36,7 +38,7 @@ export async function exportPlaylistAction(_previous: ExportState, form: FormDat
       description: "Recommended by Taste Clusters from your liked songs.",
       trackIds: parsed.data.trackIds,
     });
-    return { status: "done", url: result.playlistUrl, added: result.added };
+    return { status: "done", url: result.playlistUrl, added: result.added, updated: result.resumed };
   } catch (error) {
     if (error instanceof SignInRequiredError) return { status: "error", message: error.message, signInAgain: true };
     if (error instanceof SpotifyUnavailableError || error instanceof SpotifyApiError) {
@@ -44,4 +46,23 @@ export async function exportPlaylistAction(_previous: ExportState, form: FormDat
     }
     throw error;
   }
+}
+
+/** "Not for me": hides a song or an artist from this user's recommendations; the page re-renders without it. */
+export async function hideAction(form: FormData): Promise<void> {
+  await changeExclusion(form, addExclusion);
+}
+
+/** Undo of "Not for me". */
+export async function unhideAction(form: FormData): Promise<void> {
+  await changeExclusion(form, removeExclusion);
+}
+
+async function changeExclusion(form: FormData, change: typeof addExclusion): Promise<void> {
+  const user = await currentUser();
+  if (!user) return; // signed out meanwhile: the page's own check sends them to sign in
+  const parsed = exclusionSchema.safeParse({ kind: form.get("kind"), value: form.get("value") });
+  if (!parsed.success) return; // not a form this page renders: nothing to change
+  await change(await getDb(), user.id, parsed.data);
+  revalidatePath("/recommendations");
 }

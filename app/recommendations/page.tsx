@@ -10,7 +10,12 @@ import { pageControlsSchema, recommendationsForUser, type PageControls, type Use
 import { isNotAllowlisted, SpotifyApiError } from "@/lib/spotify/client";
 import { SpotifyUnavailableError } from "@/lib/spotify/http";
 import { SignInRequiredError } from "@/lib/spotify/tokens";
+import { emptyListMessage, playlistName } from "@/lib/recommend/present";
 import { ExportButton } from "./ExportButton";
+import { ModeHeadline } from "./ModeHeadline";
+import { HiddenList } from "./NotForMe";
+import { RecommendationList } from "./RecommendationList";
+import { CARD, FOCUS_RING } from "./styles";
 
 export const dynamic = "force-dynamic";
 
@@ -96,42 +101,28 @@ function Ready({ view, controls }: { view: Extract<UserRecommendations, { kind: 
   const matched = result.matched.byId + result.matched.byName;
   const trackIds = result.recommendations.map((r) => r.track.id);
   const hasExplicitFlag = result.catalog.columns.includes("explicit");
+  const mode = controls.mode;
+  const clusterLabels = new Map(result.shares.map((s) => [s.clusterId, s.label]));
   return (
-    <div className="space-y-10">
-      <section>
-        <p className="text-sm text-zinc-400" data-testid="match-summary">
-          {matched} of your {sync.stored} liked songs are in the catalog ({result.matched.byId} by id,{" "}
-          {result.matched.byName} by title and artist); {result.matched.notFound.length} are not
-          {sync.skippedLocal > 0 && `; ${sync.skippedLocal} local files skipped`}.
-        </p>
-        <h1 className="mt-2 text-3xl font-bold">
-          Your cluster: <span className="text-brand" data-testid="dominant-label">{dominant.label}</span>
-        </h1>
-        <p className="mt-1 text-zinc-400">
-          {dominant.count} of your {matched} matched songs ({Math.round(dominant.share * 100)}%) fall in this cluster of{" "}
-          {dominant.size.toLocaleString("en-US")} songs.
-        </p>
-        {dominant.topGenres.length > 0 && (
-          <p className="mt-1 text-sm text-zinc-400" data-testid="cluster-genres">
-            It holds {dominant.topGenres.slice(0, 3).map((g) => `${g.genre} ${Math.round(g.share * 100)}%`).join(" · ")} of its songs with a genre.
-          </p>
-        )}
-      </section>
+    <div className="space-y-8">
+      <ModeHeadline result={result} matched={matched} syncStored={sync.stored} skippedLocal={sync.skippedLocal} mode={mode} />
 
-      <section className="grid gap-8 md:grid-cols-2 [&>*]:min-w-0">
-        <div className="rounded-xl border border-zinc-800 bg-zinc-900/60 p-6">
-          <h2 className="mb-4 font-semibold">How it sounds</h2>
-          <ProfileChart features={result.features} cluster={dominant.profile} user={result.tasteProfile!} />
+      {/* Cards sit at their own height (items-start): none stretches half empty next to a taller one. */}
+      <section className="grid items-start gap-6 lg:grid-cols-5 [&>*]:min-w-0">
+        <div className={`${CARD} lg:col-span-3`}>
+          <h2 className="mb-4 font-semibold">Where your taste sits</h2>
+          <TasteMapChart map={view.map} shares={result.shares} />
         </div>
-        <div className="rounded-xl border border-zinc-800 bg-zinc-900/60 p-6">
-          <h2 className="mb-4 font-semibold">Your taste mix</h2>
-          <TasteMix shares={result.shares} />
+        <div className="space-y-6 lg:col-span-2 [&>*]:min-w-0">
+          <div className={CARD}>
+            <h2 className="mb-4 font-semibold">Your taste mix</h2>
+            <TasteMix shares={result.shares} />
+          </div>
+          <div className={CARD}>
+            <h2 className="mb-4 font-semibold">{mode === "mix" ? "How your main cluster sounds" : "How your cluster sounds"}</h2>
+            <ProfileChart features={result.features} cluster={dominant.profile} user={result.tasteProfile!} clusterLabel={dominant.label} />
+          </div>
         </div>
-      </section>
-
-      <section className="rounded-xl border border-zinc-800 bg-zinc-900/60 p-6">
-        <h2 className="mb-4 font-semibold">Where your taste sits</h2>
-        <TasteMapChart map={view.map} dominantClusterId={dominant.id} />
       </section>
 
       <section className="space-y-4">
@@ -139,17 +130,17 @@ function Ready({ view, controls }: { view: Extract<UserRecommendations, { kind: 
           <label className="flex flex-col gap-1">
             Minimum popularity
             <input name="minPopularity" type="number" min={0} max={100} defaultValue={controls.minPopularity}
-              className="w-28 rounded bg-zinc-800 px-2 py-1" />
+              className={`w-28 rounded bg-zinc-800 px-2 py-1 ${FOCUS_RING}`} />
           </label>
           <label className="flex flex-col gap-1">
             How many
-            <select name="limit" defaultValue={controls.limit} className="rounded bg-zinc-800 px-2 py-1">
+            <select name="limit" defaultValue={controls.limit} className={`rounded bg-zinc-800 px-2 py-1 ${FOCUS_RING}`}>
               {[10, 20, 30, 50].map((n) => <option key={n} value={n}>{n}</option>)}
             </select>
           </label>
           <label className="flex flex-col gap-1">
             From
-            <select name="mode" defaultValue={controls.mode} className="rounded bg-zinc-800 px-2 py-1">
+            <select name="mode" defaultValue={controls.mode} className={`rounded bg-zinc-800 px-2 py-1 ${FOCUS_RING}`}>
               <option value="dominant">your dominant cluster</option>
               <option value="mix">your taste mix</option>
             </select>
@@ -157,7 +148,7 @@ function Ready({ view, controls }: { view: Extract<UserRecommendations, { kind: 
           {hasExplicitFlag ? (
             <label className="flex flex-col gap-1">
               Explicit songs
-              <select name="explicit" defaultValue={controls.explicit} className="rounded bg-zinc-800 px-2 py-1">
+              <select name="explicit" defaultValue={controls.explicit} className={`rounded bg-zinc-800 px-2 py-1 ${FOCUS_RING}`}>
                 <option value="1">allowed</option>
                 <option value="0">hidden</option>
               </select>
@@ -165,42 +156,29 @@ function Ready({ view, controls }: { view: Extract<UserRecommendations, { kind: 
           ) : (
             <label className="flex flex-col gap-1" title="This catalog's file has no explicit column">
               Explicit songs
-              <select disabled aria-describedby="explicit-reason" className="rounded bg-zinc-800 px-2 py-1 text-zinc-500">
+              <select disabled aria-describedby="explicit-reason" className="rounded bg-zinc-800 px-2 py-1 text-zinc-400">
                 <option>not known</option>
               </select>
-              <span id="explicit-reason" className="text-xs text-zinc-400">this catalog has no explicit flag</span>
+              <span id="explicit-reason" className="text-xs text-zinc-300">this catalog has no explicit flag</span>
             </label>
           )}
-          <button type="submit" className="rounded-full border border-zinc-600 px-4 py-1.5 hover:border-zinc-300">Update</button>
+          <button type="submit" className={`rounded-full border border-zinc-500 px-4 py-1.5 hover:border-zinc-300 ${FOCUS_RING}`}>Update</button>
         </form>
 
         {result.notice && <p className="text-sm text-amber-300" role="status">{result.notice}</p>}
 
-        <ol className="divide-y divide-zinc-800 rounded-xl border border-zinc-800" data-testid="recommendations">
-          {result.recommendations.map(({ track, why }, i) => (
-            <li key={track.id} className="flex items-center gap-4 px-4 py-3" data-track-id={track.id}>
-              <span className="w-6 text-right tabular-nums text-zinc-500">{i + 1}</span>
-              <div className="min-w-0 flex-1">
-                <a href={`https://open.spotify.com/track/${track.id}`} target="_blank" rel="noreferrer"
-                  className="font-medium hover:text-brand hover:underline">{track.name}</a>
-                <p className="truncate text-sm text-zinc-400">
-                  {track.artists.join(", ")}{track.releaseYear !== null && ` · ${track.releaseYear}`}
-                  {track.genres.length > 0 && <span data-testid="genres"> · {track.genres.slice(0, 2).join(", ")}</span>}
-                </p>
-                {why.length > 0 && (
-                  <p className="line-clamp-2 text-xs text-zinc-400 sm:truncate" data-testid="why">Why: {why.join(" · ")}</p>
-                )}
-              </div>
-              <span className="text-sm tabular-nums text-zinc-400" title="Spotify popularity (0–100)">
-                popularity <span data-testid="popularity">{track.popularity}</span>
-              </span>
-            </li>
-          ))}
-        </ol>
-        {result.recommendations.length === 0 && (
-          <p className="text-zinc-400">No song in this cluster passes these filters. Lower the minimum popularity or allow explicit songs.</p>
-        )}
-        <ExportButton name={`Taste Clusters: ${dominant.label}`} trackIds={trackIds} />
+        {/* Save stays in reach while the list scrolls by, on a phone too. */}
+        <div className="sticky top-0 z-10 flex flex-wrap items-center gap-x-4 gap-y-2 border-b border-zinc-800 bg-zinc-950/95 py-3 backdrop-blur"
+          data-testid="list-toolbar">
+          <h2 className="font-semibold">
+            {result.recommendations.length} songs {mode === "mix" ? "from your taste mix" : "from your cluster"}
+          </h2>
+          <ExportButton key={trackIds.join(",")} name={playlistName(mode, dominant.label)} trackIds={trackIds} />
+        </div>
+
+        <RecommendationList recommendations={result.recommendations} mode={mode} clusterLabels={clusterLabels} />
+        {result.recommendations.length === 0 && <p className="text-zinc-300">{emptyListMessage(mode)}</p>}
+        <HiddenList hidden={view.hidden} />
       </section>
     </div>
   );

@@ -8,3 +8,6 @@ export interface CspOptions {
 
 /** The CSP header value. */
 export function contentSecurityPolicy(options?: CspOptions): string;
+
+/** The only origin the app frames: Spotify's embed player. */
+export const SPOTIFY_EMBED_ORIGIN: string;

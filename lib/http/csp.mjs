@@ -7,6 +7,9 @@
  * @property {boolean} [dev] Adds 'unsafe-eval' (React's dev tooling); defaults to NODE_ENV !== "production".
  */
 
+/** The only origin the app frames: Spotify's embed player (https://open.spotify.com/embed/track/<id>). */
+export const SPOTIFY_EMBED_ORIGIN = "https://open.spotify.com";
+
 /**
  * The CSP header value.
  * @param {CspOptions} [options]
@@ -22,6 +25,8 @@ export function contentSecurityPolicy({ nonce, dev = process.env.NODE_ENV !== "p
     "img-src 'self' data: https://i.scdn.co",
     "font-src 'self'",
     "connect-src 'self'",
+    // The recommendations page's "Preview" opens Spotify's embed player; no other site may be framed.
+    `frame-src ${SPOTIFY_EMBED_ORIGIN}`,
     "form-action 'self'", // sign-in leaves for Spotify by script (next-auth's signIn), not by a form
     "frame-ancestors 'none'",
     "base-uri 'self'",

@@ -18,6 +18,12 @@ describe("the Content Security Policy", () => {
     expect(contentSecurityPolicy({ nonce: "n", dev: false })).not.toContain("'unsafe-eval'");
   });
 
+  it("frames Spotify's embed player and nothing else", () => {
+    for (const nonce of ["n", undefined]) {
+      expect(directives(contentSecurityPolicy({ nonce, dev: false }))["frame-src"]).toEqual(["https://open.spotify.com"]);
+    }
+  });
+
   it("keeps the other directives the same with and without a nonce", () => {
     const withNonce = directives(contentSecurityPolicy({ nonce: "n", dev: false }));
     const without = directives(contentSecurityPolicy({ dev: false }));
@@ -30,6 +36,7 @@ describe("the Content Security Policy", () => {
       "img-src": ["'self'", "data:", "https://i.scdn.co"],
       "font-src": ["'self'"],
       "connect-src": ["'self'"],
+      "frame-src": ["https://open.spotify.com"],
       "form-action": ["'self'"],
       "frame-ancestors": ["'none'"],
       "base-uri": ["'self'"],

@@ -4,6 +4,7 @@ import { readCatalogInfo } from "../catalog/store";
 import type { Db } from "../db/client";
 import { spotifyForUser } from "../spotify/client";
 import { likedSongsFor, syncLibrary, type SyncResult } from "../spotify/library";
+import { excludedWithVersions, exclusionsFor, hiddenItems, type HiddenItem } from "./exclusions";
 import { tasteMap, type TasteMap } from "./map";
 import { DEFAULT_REQUEST, recommendWithTaste, type RecommendationResult } from "./service";
 
@@ -20,7 +21,7 @@ export type UserRecommendations =
   | { kind: "catalog-empty" }
   | { kind: "no-liked-songs"; sync: SyncResult }
   | { kind: "none-in-catalog"; sync: SyncResult; result: RecommendationResult }
-  | { kind: "ready"; sync: SyncResult; result: RecommendationResult; map: TasteMap };
+  | { kind: "ready"; sync: SyncResult; result: RecommendationResult; map: TasteMap; hidden: HiddenItem[] };
 
 /**
  * Everything the recommendations page shows for one user: sync their liked
@@ -33,6 +34,9 @@ export async function recommendationsForUser(db: Db, userId: string, controls: P
   const sync = await syncLibrary(db, spotifyForUser(db, userId), userId);
   const liked = await likedSongsFor(db, userId);
   if (liked.trackIds.length === 0) return { kind: "no-liked-songs", sync };
+  // Songs and artists the user said are not for them: the next best songs take their places.
+  const exclusions = await exclusionsFor(db, userId);
+  const excluded = await excludedWithVersions(db, exclusions);
   const { result, likedZ, recommendedZ } = await recommendWithTaste(
     db,
     {
@@ -42,11 +46,12 @@ export async function recommendationsForUser(db: Db, userId: string, controls: P
       mode: controls.mode,
       maxPerArtist: DEFAULT_REQUEST.maxPerArtist,
       allowExplicit: controls.explicit === "1",
+      ...excluded,
     },
     catalog,
   );
   if (!result.dominant) return { kind: "none-in-catalog", sync, result };
   // The map shows at most the 2,000 most recent liked songs: enough to see where a taste lies.
   const map = await tasteMap(db, catalog, likedZ.slice(0, 2_000), recommendedZ);
-  return { kind: "ready", sync, result, map };
+  return { kind: "ready", sync, result, map, hidden: await hiddenItems(db, exclusions) };
 }

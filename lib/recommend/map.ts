@@ -9,6 +9,8 @@ import { fitProjection, type Point2D } from "./projection";
 const MAP_SAMPLE = 700;
 
 export interface TasteMap {
+  /** Every cluster of the catalog, for the legend. */
+  clusters: { id: number; label: string }[];
   catalog: { point: Point2D; clusterId: number }[];
   liked: Point2D[];
   recommended: Point2D[];
@@ -42,5 +44,6 @@ export async function tasteMap(db: Db, info: CatalogInfo, likedZ: number[][], re
     fitted.set(key, fitMap(db, info).catch((error) => { fitted.delete(key); throw error; }));
   }
   const map = await fitted.get(key)!;
-  return { catalog: map.catalog, liked: likedZ.map(map.project), recommended: recommendedZ.map(map.project) };
+  const clusters = info.clusters.map((c) => ({ id: c.id, label: c.label })).sort((a, b) => a.id - b.id);
+  return { clusters, catalog: map.catalog, liked: likedZ.map(map.project), recommended: recommendedZ.map(map.project) };
 }

@@ -203,7 +203,7 @@ export async function recommendWithTaste(db: Db, request: RecommendationRequest,
   result.popularityFloor = floorUsed;
   const notices: string[] = [];
   if (floorUsed < request.minPopularity) {
-    notices.push(`Too few songs in this cluster have popularity ≥ ${request.minPopularity}; showing songs with popularity ≥ ${floorUsed}.`);
+    notices.push(`Too few songs in ${request.mode === "mix" ? "your clusters" : "this cluster"} have popularity ≥ ${request.minPopularity}; showing songs with popularity ≥ ${floorUsed}.`);
   }
   if (!request.allowExplicit && !info.model.columns.includes("explicit")) {
     notices.push("This catalog has no explicit flag, so explicit songs could not be left out.");

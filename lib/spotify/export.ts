@@ -10,7 +10,10 @@ export interface ExportResult {
   playlistId: string;
   playlistUrl: string;
   added: number;
-  /** True when this call continued an export that had stopped half-way. */
+  /**
+   * True when the playlist already existed: this call repeated an export of the same list (or
+   * continued one that had stopped half-way) and updated that playlist instead of making another.
+   */
   resumed: boolean;
 }
 
