@@ -89,7 +89,14 @@ class CatalogRows {
       return undefined;
     }
     const result = parseCatalogRow(this.match.format.id, fields, this.match.index, line, this.intern);
-    if (result.ok) result.track.id = detached(result.track.id);
+    if (result.ok) {
+      // Kept for the whole seed: copied out of the decoded chunk, which would otherwise stay alive
+      // as long as any of them (all of the file's text, once every chunk holds a kept name).
+      const track = result.track;
+      track.id = detached(track.id);
+      track.name = detached(track.name);
+      for (let i = 0; i < track.artists.length; i++) track.artists[i] = detached(track.artists[i]);
+    }
     return result;
   }
 }
