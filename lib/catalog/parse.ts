@@ -501,7 +501,12 @@ export function foldAnyText(text: string): string {
     .trim();
 }
 
+// Every version tag stripVersionTags removes starts with one of these (a bracket, a dash, "feat", "ft.");
+// most titles have none, and are returned as they are without running its expressions.
+const MAY_HAVE_VERSION_TAG = /[([\-–—]|feat|ft\./;
+
 function stripVersionTags(title: string): string {
+  if (!MAY_HAVE_VERSION_TAG.test(title)) return title;
   let stripped = title.replace(BRACKETED, (bracket, inner: string) => (isVersionTag(inner) ? "" : bracket));
   for (let suffix = LAST_DASH_SUFFIX.exec(stripped); suffix !== null; suffix = LAST_DASH_SUFFIX.exec(stripped)) {
     if (!isVersionTag(suffix[1])) break;
