@@ -7,7 +7,7 @@ import { genresOfArtists, readArtistGenres } from "./artists";
 import type { CatalogFormat, OptionalColumn } from "./formats";
 import { artistGenresOfColumns, genreStatsOfColumns, topLabelsByCluster, type GenreShare } from "./genres";
 import type { RejectedField, RowRejection } from "./parse";
-import { readCatalog } from "./read";
+import { readCatalogBatches } from "./read";
 import { replaceCatalog } from "./store";
 import { TrackTable } from "./track-table";
 import { CLUSTER_FEATURES, type CatalogFormatId } from "./types";
@@ -80,7 +80,7 @@ export async function seedCatalog(db: Db, options: SeedOptions): Promise<SeedSum
   const artists = options.artists === undefined ? null : await readArtists(options.artists);
   let format: CatalogFormat | undefined;
   let readProgress = NO_PROGRESS as ReturnType<NonNullable<SeedOptions["onPhase"]>>;
-  const rows = readCatalog(options.file, {
+  const rows = readCatalogBatches(options.file, {
     onFormat: (recognised) => {
       format = recognised;
       if (artists !== null && recognised.id !== "tracks-600k") {
@@ -101,15 +101,16 @@ export async function seedCatalog(db: Db, options: SeedOptions): Promise<SeedSum
   let rowsRejected = 0;
   let step = await rows.next();
   for (; !step.done; step = await rows.next()) {
-    rowsRead++;
-    const row = step.value;
-    if (row.ok) {
-      if (artists !== null && row.track.idArtists !== null) row.track.genres = genresOfArtists(row.track.idArtists, artists.genres);
-      table.add(row.track);
-    } else {
-      rowsRejected++;
-      rejectedByField[row.field] = (rejectedByField[row.field] ?? 0) + 1;
-      if (firstRejections.length < 5) firstRejections.push(row);
+    for (const row of step.value) {
+      rowsRead++;
+      if (row.ok) {
+        if (artists !== null && row.track.idArtists !== null) row.track.genres = genresOfArtists(row.track.idArtists, artists.genres);
+        table.add(row.track);
+      } else {
+        rowsRejected++;
+        rejectedByField[row.field] = (rejectedByField[row.field] ?? 0) + 1;
+        if (firstRejections.length < 5) firstRejections.push(row);
+      }
     }
   }
   readProgress.finish();
