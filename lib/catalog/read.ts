@@ -43,7 +43,7 @@ export function detached(text: string): string {
   return (" " + text).slice(1);
 }
 
-/** An interner for one file: each distinct genre or playlist string is kept once, detached. */
+/** An interner for one file: each distinct artist, genre or playlist string is kept once, detached. */
 function fileInterner(): Intern {
   const seen = new Map<string, string>();
   return (text) => {
@@ -91,11 +91,12 @@ class CatalogRows {
     const result = parseCatalogRow(this.match.format.id, fields, this.match.index, line, this.intern);
     if (result.ok) {
       // Kept for the whole seed: copied out of the decoded chunk, which would otherwise stay alive
-      // as long as any of them (all of the file's text, once every chunk holds a kept name).
+      // as long as any of them (all of the file's text, once every chunk holds a kept name). An
+      // artist's name is kept once however many tracks it has.
       const track = result.track;
       track.id = detached(track.id);
       track.name = detached(track.name);
-      for (let i = 0; i < track.artists.length; i++) track.artists[i] = detached(track.artists[i]);
+      for (let i = 0; i < track.artists.length; i++) track.artists[i] = this.intern(track.artists[i]);
     }
     return result;
   }
