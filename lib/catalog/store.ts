@@ -65,7 +65,8 @@ export async function replaceCatalog(
   snapshot: CatalogSnapshot,
   onProgress: (written: number) => void = () => {},
 ): Promise<void> {
-  const client = new pg.Client({ connectionString: connectionStringOf(db) });
+  // Fail fast, as createDb's pool does, rather than wait forever on a server that is down.
+  const client = new pg.Client({ connectionString: connectionStringOf(db), connectionTimeoutMillis: 5_000 });
   await client.connect();
   try {
     await client.query("BEGIN");
