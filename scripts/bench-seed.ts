@@ -1,46 +1,113 @@
-// npm run bench:seed -- <tracks.csv[.gz]> [--k 8]: seeds a throw-away database and
-// reports time and rows/s per phase and the peak memory of the process.
-import { parseArgs } from "node:util";
+// npm run bench:seed -- <tracks.csv[.gz]> [--k 8] [--database NAME]: seeds a throw-away database (or
+// the existing database NAME on the same server) and reports time and rows/s per phase and the peak
+// memory of the process. When a python3 with pandas and scikit-learn is on the machine, it then runs
+// the source article's pipeline (scripts/article-pipeline.py) on the same file and compares: totals,
+// their ratio, peak memories and k-means inertias (issue 10).
+import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { seedCatalog } from "../lib/catalog/seed";
+import fs from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { DEFAULT_SEED, seedCatalog, type SeedSummary } from "../lib/catalog/seed";
 import { createDb } from "../lib/db/client";
 import { databaseUrl, dropDatabase, ensureDatabase, openDatabase } from "../lib/db/database";
 import { applyMigrations, readMigrations } from "../lib/db/migrate";
 
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { k: { type: "string", default: "8" } } });
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { k: { type: "string", default: "8" }, database: { type: "string" } },
+});
 const file = positionals[0];
 if (!file) {
-  console.error("usage: npm run bench:seed -- <tracks.csv|tracks.csv.gz> [--k N]");
+  console.error("usage: npm run bench:seed -- <tracks.csv|tracks.csv.gz> [--k N] [--database NAME]");
   process.exit(2);
 }
+const k = Number(values.k);
 
 let peakRss = 0;
 const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
 
 const server = await openDatabase();
 const adminUrl = databaseUrl(server.url, "postgres");
-const name = `bench_${randomBytes(4).toString("hex")}`;
-await ensureDatabase(adminUrl, name);
+const throwAway = values.database === undefined;
+const name = values.database ?? `bench_${randomBytes(4).toString("hex")}`;
+if (throwAway) await ensureDatabase(adminUrl, name);
 const url = databaseUrl(adminUrl, name);
 const db = createDb(url);
+let ours: { summary: SeedSummary; total: number; peakRssMiB: number };
 try {
   await applyMigrations(url, await readMigrations());
   const started = performance.now();
-  const s = await seedCatalog(db, { file, k: Number(values.k) });
+  const summary = await seedCatalog(db, { file, k });
   const total = (performance.now() - started) / 1000;
   clearInterval(sampler);
   peakRss = Math.max(peakRss, process.resourceUsage().maxRSS * 1024);
-  const rate = (seconds: number) => Math.round(s.rowsRead / seconds).toLocaleString("en-US");
-  console.log(`file: ${file}`);
-  console.log(`format ${s.format}, rows read ${s.rowsRead}, merged ${s.rowsMerged}, tracks ${s.tracksKept}, k ${s.k}`);
-  console.log("| phase | seconds | rows/s |");
-  console.log("|---|---:|---:|");
-  for (const [phase, seconds] of Object.entries(s.secondsByPhase)) console.log(`| ${phase} | ${seconds.toFixed(1)} | ${rate(seconds)} |`);
-  console.log(`| total | ${total.toFixed(1)} | ${rate(total)} |`);
-  console.log(`peak memory (RSS): ${(peakRss / 2 ** 20).toFixed(0)} MiB`);
+  ours = { summary, total, peakRssMiB: peakRss / 2 ** 20 };
 } finally {
   clearInterval(sampler);
   await db.$disconnect();
-  await dropDatabase(adminUrl, name);
+  if (throwAway) await dropDatabase(adminUrl, name);
   await server.close();
+}
+
+const s = ours.summary;
+const rate = (seconds: number) => Math.round(s.rowsRead / seconds).toLocaleString("en-US");
+console.log(`file: ${file}`);
+console.log(`format ${s.format}, rows read ${s.rowsRead}, merged ${s.rowsMerged}, tracks ${s.tracksKept}, k ${s.k}`);
+console.log("| phase | seconds | rows/s |");
+console.log("|---|---:|---:|");
+for (const [phase, seconds] of Object.entries(s.secondsByPhase)) console.log(`| ${phase} | ${seconds.toFixed(1)} | ${rate(seconds)} |`);
+console.log(`| total | ${ours.total.toFixed(1)} | ${rate(ours.total)} |`);
+console.log(`peak memory (RSS): ${ours.peakRssMiB.toFixed(0)} MiB`);
+console.log(`inertia: ${s.inertia.toFixed(1)}`);
+
+const article = await runArticlePipeline(file, k);
+if (article === null) {
+  console.log("\nthe article's pipeline was not run: no python3 with pandas and scikit-learn (Debian: apt-get install python3-pandas python3-sklearn)");
+} else {
+  const percent = (x: number) => `${x >= 0 ? "+" : ""}${(x * 100).toFixed(2)}%`;
+  console.log(`\nThe article's pipeline (pandas read_csv, scikit-learn KMeans k-means++ one init, to_csv; ${article.python}):`);
+  console.log("| phase | ours (s) | article (s) |");
+  console.log("|---|---:|---:|");
+  for (const phase of ["read", "cluster", "write"] as const) {
+    console.log(`| ${phase} | ${s.secondsByPhase[phase].toFixed(1)} | ${article.seconds[phase].toFixed(1)} |`);
+  }
+  console.log(`| **total** | **${ours.total.toFixed(1)}** | **${article.total.toFixed(1)}** |`);
+  console.log(`total ratio (ours / article): ${(ours.total / article.total).toFixed(2)}×`);
+  console.log(`peak memory (RSS): ours ${ours.peakRssMiB.toFixed(0)} MiB, article ${article.peakRssMiB.toFixed(0)} MiB`);
+  console.log(
+    `inertia: ours ${s.inertia.toFixed(1)} (${s.tracksKept} tracks), article ${article.inertia.toFixed(1)} (${article.rows} rows), ` +
+      `ours ${percent(s.inertia / article.inertia - 1)}`,
+  );
+}
+
+/** A python3 that can import pandas and scikit-learn: Debian's first (a pyenv python3 on PATH may lack them). */
+function findPython(): string | null {
+  for (const candidate of ["/usr/bin/python3", "python3"]) {
+    const probe = spawnSync(candidate, ["-c", "import pandas, sklearn"], { stdio: "ignore" });
+    if (probe.status === 0) return candidate;
+  }
+  return null;
+}
+
+async function runArticlePipeline(file: string, k: number) {
+  const python = findPython();
+  if (python === null) return null;
+  const work = await fs.mkdtemp(path.join(os.tmpdir(), "bench-article-"));
+  try {
+    const script = path.resolve("scripts/article-pipeline.py");
+    const run = spawnSync(python, [script, file, String(k), String(DEFAULT_SEED), path.join(work, "clustered.csv")], {
+      encoding: "utf8",
+      maxBuffer: 1 << 20,
+    });
+    if (run.status !== 0) throw new Error(`the article's pipeline failed:\n${run.stderr}`);
+    const result = JSON.parse(run.stdout.trim().split("\n").at(-1)!) as {
+      rows: number; seconds: { read: number; cluster: number; write: number }; total: number; inertia: number;
+      peakRssMiB: number;
+    };
+    return { ...result, python };
+  } finally {
+    await fs.rm(work, { recursive: true, force: true });
+  }
 }

@@ -12,13 +12,21 @@ export interface GenreStats {
 }
 
 export function genreStats(tracks: readonly { genres: readonly string[]; subgenres: readonly string[] }[]): GenreStats {
+  return genreStatsOfColumns(tracks.map((t) => t.genres), tracks.map((t) => t.subgenres));
+}
+
+/** genreStats on tracks held as columns: each track's genres, and its subgenres. */
+export function genreStatsOfColumns(
+  genresByTrack: readonly (readonly string[])[],
+  subgenresByTrack: readonly (readonly string[])[],
+): GenreStats {
   const genres = new Set<string>();
   const subgenres = new Set<string>();
   let tracksWithoutGenre = 0;
-  for (const track of tracks) {
-    if (track.genres.length === 0) tracksWithoutGenre++;
-    for (const genre of track.genres) genres.add(genre);
-    for (const subgenre of track.subgenres) subgenres.add(subgenre);
+  for (let i = 0; i < genresByTrack.length; i++) {
+    if (genresByTrack[i].length === 0) tracksWithoutGenre++;
+    for (const genre of genresByTrack[i]) genres.add(genre);
+    for (const subgenre of subgenresByTrack[i]) subgenres.add(subgenre);
   }
   return { distinctGenres: genres.size, distinctSubgenres: subgenres.size, tracksWithoutGenre };
 }
@@ -57,16 +65,26 @@ export function topLabelsByCluster(
  * scene, which ranking uses (lib/recommend/rank.ts).
  */
 export function artistGenres(tracks: readonly { artists: readonly string[]; genres: readonly string[] }[]): readonly string[][] {
+  return artistGenresOfColumns(tracks.map((t) => t.artists), tracks.map((t) => t.genres));
+}
+
+/** artistGenres on tracks held as columns: each track's artists, and its genres. */
+export function artistGenresOfColumns(
+  artistsByTrack: readonly (readonly string[])[],
+  genresByTrack: readonly (readonly string[])[],
+): readonly string[][] {
   const countsByArtist = new Map<string, Map<string, number>>();
-  for (const track of tracks) {
-    if (track.genres.length === 0) continue;
-    let counts = countsByArtist.get(track.artists[0]);
-    if (!counts) countsByArtist.set(track.artists[0], (counts = new Map()));
-    for (const genre of track.genres) counts.set(genre, (counts.get(genre) ?? 0) + 1);
+  for (let i = 0; i < genresByTrack.length; i++) {
+    const genres = genresByTrack[i];
+    if (genres.length === 0) continue;
+    const artist = artistsByTrack[i][0];
+    let counts = countsByArtist.get(artist);
+    if (!counts) countsByArtist.set(artist, (counts = new Map()));
+    for (const genre of genres) counts.set(genre, (counts.get(genre) ?? 0) + 1);
   }
   const ordered = new Map<string, string[]>();
   for (const [artist, counts] of countsByArtist) ordered.set(artist, [...counts.keys()].sort((a, b) => counts.get(b)! - counts.get(a)!));
-  return tracks.map((track) => (track.genres.length === 0 ? (ordered.get(track.artists[0]) ?? NO_GENRES) : NO_GENRES));
+  return genresByTrack.map((genres, i) => (genres.length === 0 ? (ordered.get(artistsByTrack[i][0]) ?? NO_GENRES) : NO_GENRES));
 }
 
 const NO_GENRES: string[] = Object.freeze([]) as unknown as string[];

@@ -25,7 +25,7 @@ export function unionOf<T>(kept: T[], extra: readonly T[], same: (a: T, b: T) =>
   return union;
 }
 
-const samePlaylist = (a: PlaylistMembership, b: PlaylistMembership) => a.id === b.id;
+export const samePlaylist = (a: PlaylistMembership, b: PlaylistMembership) => a.id === b.id;
 
 /** Folds `repeat` into `kept` (first row wins for features and metadata); true when their features differ. */
 export function mergeInto(kept: MergeableTrack, repeat: MergeableTrack): boolean {
@@ -36,11 +36,11 @@ export function mergeInto(kept: MergeableTrack, repeat: MergeableTrack): boolean
 }
 
 /** Labels by how many of a track's rows gave them, most first; a tie keeps first-seen order. */
-function byRowCount(labels: string[], rowCounts: ReadonlyMap<string, number>): string[] {
+export function byRowCount(labels: string[], rowCounts: ReadonlyMap<string, number>): string[] {
   return labels.length < 2 ? labels : [...labels].sort((a, b) => (rowCounts.get(b) ?? 0) - (rowCounts.get(a) ?? 0));
 }
 
-function countInto(counts: Map<string, number>, labels: readonly string[]): void {
+export function countInto(counts: Map<string, number>, labels: readonly string[]): void {
   for (const label of labels) counts.set(label, (counts.get(label) ?? 0) + 1);
 }
 

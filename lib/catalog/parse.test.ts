@@ -1,5 +1,6 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { checkHeader, matchKey, parsePythonList, parseTrackRow, type ColumnIndex, type RowResult } from "./parse";
+import { checkHeader, foldAnyText, matchKey, parsePythonList, parseTrackRow, type ColumnIndex, type RowResult } from "./parse";
 import { TRACK_COLUMNS, type TrackColumn } from "./types";
 
 const KAGGLE_LINE =
@@ -242,5 +243,18 @@ describe("matchKey", () => {
 
   it("keeps a title that is only a tag", () => {
     expect(matchKey("(Live)", "X")).toBe("live|x");
+  });
+});
+
+describe("matchKey on ASCII text", () => {
+  it("folds printable ASCII exactly as the general (NFKD, Unicode classes) path does", () => {
+    const ascii = fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((code) => String.fromCharCode(code)), maxLength: 40 });
+    fc.assert(
+      fc.property(ascii, ascii, (title, artist) => {
+        const [, foldedArtist] = matchKey(title, artist).split(/\|(?=[^|]*$)/);
+        expect(foldedArtist).toBe(foldAnyText(artist));
+      }),
+    );
+    expect(matchKey("Rock & Roll (feat. X) - Live", "AC/DC")).toBe("rock and roll|ac dc");
   });
 });

@@ -1,21 +1,22 @@
 import { chooseK, type KCandidate } from "../clustering/choose-k";
-import { fitKMeans } from "../clustering/kmeans";
 import { clusterLabels } from "../clustering/labels";
-import { fitScaler, standardize, unstandardize } from "../clustering/scaler";
+import { fitKMeansMatrix, rowsAt, sampleIndices, type PointMatrix } from "../clustering/kmeans";
+import { fitColumnScaler, standardizeColumns, unstandardize } from "../clustering/scaler";
 import type { Db } from "../db/client";
 import { genresOfArtists, readArtistGenres } from "./artists";
 import type { CatalogFormat, OptionalColumn } from "./formats";
-import { artistGenres, genreStats, topLabelsByCluster, type GenreShare } from "./genres";
-import { TrackMerger } from "./merge";
+import { artistGenresOfColumns, genreStatsOfColumns, topLabelsByCluster, type GenreShare } from "./genres";
 import type { RejectedField, RowRejection } from "./parse";
-import { readCatalog } from "./read";
-import { replaceCatalog, toStoredTrack, type StoredTrack } from "./store";
+import { readCatalogBatches } from "./read";
+import { replaceCatalog } from "./store";
+import { TrackTable } from "./track-table";
 import { CLUSTER_FEATURES, type CatalogFormatId } from "./types";
 
 export const DEFAULT_K = 8;
 export const DEFAULT_SEED = 42;
 /** k values `--k auto` chooses from. */
 export const AUTO_K_RANGE = [4, 5, 6, 7, 8, 9, 10, 12, 14, 16];
+const CHOOSE_K_SAMPLE_SIZE = 2000;
 
 export interface SeedOptions {
   file: string;
@@ -79,7 +80,7 @@ export async function seedCatalog(db: Db, options: SeedOptions): Promise<SeedSum
   const artists = options.artists === undefined ? null : await readArtists(options.artists);
   let format: CatalogFormat | undefined;
   let readProgress = NO_PROGRESS as ReturnType<NonNullable<SeedOptions["onPhase"]>>;
-  const rows = readCatalog(options.file, {
+  const rows = readCatalogBatches(options.file, {
     onFormat: (recognised) => {
       format = recognised;
       if (artists !== null && recognised.id !== "tracks-600k") {
@@ -93,28 +94,29 @@ export async function seedCatalog(db: Db, options: SeedOptions): Promise<SeedSum
       readProgress.update(bytes);
     },
   });
-  const merger = new TrackMerger<StoredTrack>();
+  const table = new TrackTable();
   const rejectedByField: SeedSummary["rejectedByField"] = {};
   const firstRejections: RowRejection[] = [];
   let rowsRead = 0;
   let rowsRejected = 0;
   let step = await rows.next();
   for (; !step.done; step = await rows.next()) {
-    rowsRead++;
-    const row = step.value;
-    if (row.ok) {
-      if (artists !== null && row.track.idArtists !== null) row.track.genres = genresOfArtists(row.track.idArtists, artists.genres);
-      merger.add(toStoredTrack(row.track));
-    } else {
-      rowsRejected++;
-      rejectedByField[row.field] = (rejectedByField[row.field] ?? 0) + 1;
-      if (firstRejections.length < 5) firstRejections.push(row);
+    for (const row of step.value) {
+      rowsRead++;
+      if (row.ok) {
+        if (artists !== null && row.track.idArtists !== null) row.track.genres = genresOfArtists(row.track.idArtists, artists.genres);
+        table.add(row.track);
+      } else {
+        rowsRejected++;
+        rejectedByField[row.field] = (rejectedByField[row.field] ?? 0) + 1;
+        if (firstRejections.length < 5) firstRejections.push(row);
+      }
     }
   }
   readProgress.finish();
   const checksum = step.value.sha256;
-  const { rowsMerged, rowsConflicting } = merger;
-  const tracks = merger.finish();
+  const tracks = table.finish();
+  const { rowsMerged, rowsConflicting } = tracks;
   const columns: OptionalColumn[] = [...format!.provides];
   if (artists !== null) columns.push("genres");
   const readSeconds = timer();
@@ -129,11 +131,11 @@ export async function seedCatalog(db: Db, options: SeedOptions): Promise<SeedSum
   const clusterProgress = phase("cluster", 1);
   const { chosenK, kTable, scaler, model } = clusterTracks(tracks, k, seed);
   const hasGenres = columns.includes("genres");
-  const topGenres = topLabelsByCluster((i) => tracks[i].genres, model.assignments, chosenK);
-  const topSubgenres = topLabelsByCluster((i) => tracks[i].subgenres, model.assignments, chosenK);
+  const topGenres = topLabelsByCluster((i) => tracks.genres[i], model.assignments, chosenK);
+  const topSubgenres = topLabelsByCluster((i) => tracks.subgenres[i], model.assignments, chosenK);
   // A label names the top genre's own top subgenre ("rap · trap"), not the cluster's, which may belong to another genre.
   const subgenresOfTopGenre = topLabelsByCluster(
-    (i) => subgenresOf(tracks[i], topGenres[model.assignments[i]][0]?.genre),
+    (i) => subgenresOf(tracks, i, topGenres[model.assignments[i]][0]?.genre),
     model.assignments,
     chosenK,
   );
@@ -157,7 +159,7 @@ export async function seedCatalog(db: Db, options: SeedOptions): Promise<SeedSum
     db,
     {
       tracks,
-      artistGenres: artistGenres(tracks),
+      artistGenres: artistGenresOfColumns(tracks.artists, tracks.genres),
       clusterIds: model.assignments,
       clusters,
       model: {
@@ -174,7 +176,7 @@ export async function seedCatalog(db: Db, options: SeedOptions): Promise<SeedSum
     file: options.file, format: format!.id, formatName: format!.name, columns,
     artists: artists === null ? null : { file: options.artists!, rowsRead: artists.rowsRead, withGenres: artists.genres.size },
     rowsRead, rowsKept: rowsRead - rowsRejected, rowsRejected, rejectedByField, firstRejections,
-    rowsMerged, rowsConflicting, tracksKept: tracks.length, ...genreStats(tracks),
+    rowsMerged, rowsConflicting, tracksKept: tracks.length, ...genreStatsOfColumns(tracks.genres, tracks.subgenres),
     k: chosenK, kTable, inertia: model.inertia,
     clusters: clusters.map(({ id, size, label, topGenres, topSubgenres }) => ({ id, size, label, topGenres, topSubgenres })),
     secondsByPhase: { read: readSeconds, cluster: clusterSeconds, write: timer() },
@@ -185,12 +187,13 @@ export async function seedCatalog(db: Db, options: SeedOptions): Promise<SeedSum
  * The subgenres a track's rows give together with `genre` (a playlist's genre and subgenre come as a
  * pair); without playlists, its subgenres when `genre` is among its genres.
  */
-function subgenresOf(track: StoredTrack, genre: string | undefined): readonly string[] {
+function subgenresOf(tracks: TrackTable, i: number, genre: string | undefined): readonly string[] {
   if (genre === undefined) return [];
-  if (track.playlists.length > 0) {
-    return [...new Set(track.playlists.flatMap((p) => (p.genre === genre && p.subgenre !== null ? [p.subgenre] : [])))];
+  const playlists = tracks.playlists[i];
+  if (playlists.length > 0) {
+    return [...new Set(playlists.flatMap((p) => (p.genre === genre && p.subgenre !== null ? [p.subgenre] : [])))];
   }
-  return track.genres.includes(genre) ? track.subgenres : [];
+  return tracks.genres[i].includes(genre) ? tracks.subgenres[i] : [];
 }
 
 /** The genres of the artists file's artists that have any (a seed needs no others). */
@@ -198,24 +201,28 @@ async function readArtists(file: string) {
   return readArtistGenres(file, (_id, genres) => genres.length > 0);
 }
 
+/** ml-kmeans fits on this many tracks at most (drawn at random, seeded); all tracks are then assigned. */
+export const KMEANS_SAMPLE_SIZE = 65_536;
+
 /**
- * Standardizes the cluster features and runs k-means (choosing k first for
- * "auto"). A function of its own so the feature matrices (hundreds of MB on
- * the full dataset) are garbage before the write phase starts.
+ * Standardizes the cluster features into one typed matrix and runs k-means (choosing k first for
+ * "auto"). A function of its own so the matrix (33 MB on the full dataset) is garbage before the
+ * write phase starts.
  */
-function clusterTracks(tracks: StoredTrack[], k: number | null, seed: number) {
-  const raw = tracks.map((t) => CLUSTER_FEATURES.map((f) => t[f]));
-  const scaler = fitScaler(raw);
-  const points = raw.map((r) => standardize(r, scaler));
-  raw.length = 0;
+function clusterTracks(tracks: TrackTable, k: number | null, seed: number) {
+  const columns = CLUSTER_FEATURES.map((f) => tracks.feature(f));
+  const scaler = fitColumnScaler(columns);
+  const points: PointMatrix = { values: standardizeColumns(columns, scaler), dims: columns.length };
   let kTable: KCandidate[] | null = null;
   let chosenK = k;
   if (chosenK === null) {
-    const choice = chooseK(points, AUTO_K_RANGE.filter((c) => c <= points.length), seed);
+    // chooseK samples 2,000 points; drawing them here, the same way, spares it every row as an array.
+    const sample = rowsAt(points, sampleIndices(tracks.length, CHOOSE_K_SAMPLE_SIZE, seed));
+    const choice = chooseK(sample, AUTO_K_RANGE.filter((c) => c <= tracks.length), seed, CHOOSE_K_SAMPLE_SIZE);
     kTable = choice.table;
     chosenK = choice.best;
   }
-  const model = fitKMeans(points, chosenK, { seed });
+  const model = fitKMeansMatrix(points, chosenK, { seed, sampleSize: KMEANS_SAMPLE_SIZE });
   return { chosenK, kTable, scaler, model };
 }
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { CLUSTER_FEATURES } from "../catalog/types";
 import { seededRandom } from "../random";
 import { chooseK, silhouette } from "./choose-k";
-import { fitKMeans, nearestCentroid } from "./kmeans";
+import { fitKMeans, fitKMeansMatrix, nearestCentroid, sampleIndices, squaredDistance, toPointMatrix } from "./kmeans";
 import { clusterLabels } from "./labels";
 import { fitScaler, standardize, unstandardize } from "./scaler";
 
@@ -100,5 +100,39 @@ describe("cluster labels", () => {
     expect(labels[1]).toBe("energetic & danceable, slow");
     expect(new Set(labels).size).toBe(4);
     expect(labels[2]).toMatch(/^middle of the road/);
+  });
+});
+
+describe("k-means fitted on a sample", () => {
+  const points = blobs(400, 11).map(([x, y], i) => [x + (i % 3) * 0.2, y]);
+
+  it("assigns every point, sample or not, to its nearest centroid and sums the inertia over all points", () => {
+    const model = fitKMeansMatrix(toPointMatrix(points), 3, { seed: 5, sampleSize: 100 });
+    let inertia = 0;
+    points.forEach((p, i) => {
+      expect(model.assignments[i]).toBe(nearestCentroid(p, model.centroids));
+      inertia += squaredDistance(p, model.centroids[model.assignments[i]]);
+    });
+    expect(model.inertia).toBeCloseTo(inertia, 6);
+    const sizes = [0, 0, 0];
+    model.assignments.forEach((c) => sizes[c]++);
+    expect(sizes).toEqual([400, 400, 400]);
+  });
+
+  it("is repeatable for a seed, and with a sample as large as the data equals fitKMeans", () => {
+    const a = fitKMeansMatrix(toPointMatrix(points), 4, { seed: 9, sampleSize: 150 });
+    const b = fitKMeansMatrix(toPointMatrix(points), 4, { seed: 9, sampleSize: 150 });
+    expect(Array.from(a.assignments)).toEqual(Array.from(b.assignments));
+    expect(a.centroids).toEqual(b.centroids);
+    const whole = fitKMeansMatrix(toPointMatrix(points), 4, { seed: 9, sampleSize: points.length });
+    expect(whole).toEqual(fitKMeans(points, 4, { seed: 9 }));
+  });
+
+  it("draws distinct sample indices within range, the same ones for the same seed", () => {
+    const sample = sampleIndices(1000, 50, 3);
+    expect(new Set(sample).size).toBe(50);
+    expect(Math.max(...sample)).toBeLessThan(1000);
+    expect(Array.from(sampleIndices(1000, 50, 3))).toEqual(Array.from(sample));
+    expect(Array.from(sampleIndices(10, 50, 3))).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
   });
 });

@@ -33,3 +33,38 @@ export function unstandardize(z: ArrayLike<number>, scaler: Scaler): number[] {
   for (let d = 0; d < out.length; d++) out[d] = z[d] * scaler.stds[d] + scaler.means[d];
   return out;
 }
+
+/** fitScaler on features held as columns (one array per feature, all of one length). */
+export function fitColumnScaler(columns: readonly ArrayLike<number>[]): Scaler {
+  const n = columns.length === 0 ? 0 : columns[0].length;
+  if (n === 0) throw new Error("cannot fit a scaler on no rows");
+  const means: number[] = [];
+  const stds: number[] = [];
+  for (const column of columns) {
+    // Welford's update, as in fitScaler: numerically stable in one pass.
+    let mean = 0;
+    let squares = 0;
+    for (let i = 0; i < n; i++) {
+      const delta = column[i] - mean;
+      mean += delta / (i + 1);
+      squares += delta * (column[i] - mean);
+    }
+    const std = Math.sqrt(squares / n);
+    means.push(mean);
+    stds.push(std > 1e-12 ? std : 1);
+  }
+  return { means, stds };
+}
+
+/** The columns' z-scores as one row-major matrix (row i: point i's standardized features). */
+export function standardizeColumns(columns: readonly ArrayLike<number>[], scaler: Scaler): Float64Array {
+  const dims = columns.length;
+  const n = dims === 0 ? 0 : columns[0].length;
+  const matrix = new Float64Array(n * dims);
+  columns.forEach((column, d) => {
+    const mean = scaler.means[d];
+    const std = scaler.stds[d];
+    for (let i = 0; i < n; i++) matrix[i * dims + d] = (column[i] - mean) / std;
+  });
+  return matrix;
+}

@@ -4,6 +4,18 @@ import { PrismaClient } from "./generated/client";
 export type Db = PrismaClient;
 export { Prisma } from "./generated/client";
 
+const connectionStrings = new WeakMap<Db, string>();
+
+/**
+ * The URL a client was made with, for work Prisma cannot do over its connections (COPY … FROM STDIN
+ * in lib/catalog/store.ts).
+ */
+export function connectionStringOf(db: Db): string {
+  const url = connectionStrings.get(db);
+  if (url === undefined) throw new Error("this client was not made by createDb");
+  return url;
+}
+
 /** A Prisma client over the `pg` driver adapter (no native engine needed). */
 export function createDb(url: string, options: { max?: number } = {}): Db {
   const adapter = new PrismaPg({
@@ -12,5 +24,7 @@ export function createDb(url: string, options: { max?: number } = {}): Db {
     // Fail fast instead of hanging when the server is down; the next request reconnects.
     connectionTimeoutMillis: 5_000,
   });
-  return new PrismaClient({ adapter });
+  const db = new PrismaClient({ adapter });
+  connectionStrings.set(db, url);
+  return db;
 }

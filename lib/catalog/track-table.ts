@@ -1,0 +1,149 @@
+// The catalog's tracks held as columns while a seed runs, merging rows that repeat a track. Pure.
+// On the 586k-track file a row object per track (21 fields, its doubles boxed) cost ~600 bytes and
+// the garbage collector's time over the whole read; numbers here live in typed arrays instead, and
+// only the strings and lists a track really has are objects.
+import { byRowCount, COMPARED_FIELDS, countInto, samePlaylist, unionOf, type MergeOutcome } from "./merge";
+import type { CatalogTrack, ClusterFeature } from "./types";
+
+/** The real-valued audio features, each a Float64Array column (the values exactly as parsed). */
+export const AUDIO_FEATURES = [
+  "danceability", "energy", "loudness", "speechiness", "acousticness", "instrumentalness", "liveness", "valence",
+  "tempo",
+] as const satisfies readonly (keyof CatalogTrack)[];
+export type AudioFeature = (typeof AUDIO_FEATURES)[number];
+
+// Stand-ins for a null in the integer columns (a format without explicit flags or release dates).
+const NO_EXPLICIT = -1;
+const NO_YEAR = 0;
+const INITIAL_CAPACITY = 1024;
+
+
+/** A copy of a typed array with room for `capacity` values (contents beyond it dropped). */
+function resized<T extends Float64Array | Int32Array | Int16Array | Int8Array>(array: T, capacity: number): T {
+  const resized = new (array.constructor as new (length: number) => T)(capacity);
+  resized.set(array.length <= capacity ? array : array.subarray(0, capacity));
+  return resized;
+}
+
+/**
+ * Tracks in order of first appearance, one column per stored field. `add` merges a row repeating a
+ * track into its first row as TrackMerger (merge.ts) does for row objects: union of genres,
+ * subgenres and playlists, the first row's features, a repeat with other features counted.
+ */
+export class TrackTable {
+  length = 0;
+  readonly id: string[] = [];
+  readonly name: string[] = [];
+  readonly artists: string[][] = [];
+  genres: string[][] = [];
+  subgenres: string[][] = [];
+  playlists: CatalogTrack["playlists"][] = [];
+  popularity = new Int16Array(INITIAL_CAPACITY);
+  durationMs = new Float64Array(INITIAL_CAPACITY);
+  /** 1 explicit, 0 not, -1 unknown (see explicitAt). */
+  private explicitFlag = new Int8Array(INITIAL_CAPACITY);
+  /** 0 for unknown (see releaseYearAt). */
+  private year = new Int16Array(INITIAL_CAPACITY);
+  key = new Int8Array(INITIAL_CAPACITY);
+  mode = new Int8Array(INITIAL_CAPACITY);
+  readonly features = Object.fromEntries(AUDIO_FEATURES.map((f) => [f, new Float64Array(INITIAL_CAPACITY)])) as Record<
+    AudioFeature,
+    Float64Array
+  >;
+
+  rowsMerged = 0;
+  /** Merged rows whose compared features (merge.ts COMPARED_FIELDS) differ from the first row's. */
+  rowsConflicting = 0;
+  private indexById = new Map<string, number>();
+  /** Row counts per label of the tracks that were merged (only those: most tracks have one row). */
+  private labelCounts = new Map<number, { genres: Map<string, number>; subgenres: Map<string, number> }>();
+
+  explicitAt(i: number): boolean | null {
+    const flag = this.explicitFlag[i];
+    return flag === NO_EXPLICIT ? null : flag === 1;
+  }
+
+  releaseYearAt(i: number): number | null {
+    const year = this.year[i];
+    return year === NO_YEAR ? null : year;
+  }
+
+  add(track: CatalogTrack): MergeOutcome {
+    const index = this.indexById.get(track.id);
+    if (index === undefined) {
+      this.append(track);
+      return "new";
+    }
+    this.rowsMerged++;
+    let counts = this.labelCounts.get(index);
+    if (!counts) {
+      counts = { genres: new Map(), subgenres: new Map() };
+      countInto(counts.genres, this.genres[index]);
+      countInto(counts.subgenres, this.subgenres[index]);
+      this.labelCounts.set(index, counts);
+    }
+    countInto(counts.genres, track.genres);
+    countInto(counts.subgenres, track.subgenres);
+    this.genres[index] = unionOf(this.genres[index], track.genres);
+    this.subgenres[index] = unionOf(this.subgenres[index], track.subgenres);
+    this.playlists[index] = unionOf(this.playlists[index], track.playlists, samePlaylist);
+    if (!COMPARED_FIELDS.some((field) => this.valueOf(field, index) !== track[field])) return "merged";
+    this.rowsConflicting++;
+    return "conflicting";
+  }
+
+  /** Orders merged tracks' genres and subgenres most rows first (as TrackMerger.finish) and frees the id index. */
+  finish(): this {
+    for (const [index, counts] of this.labelCounts) {
+      this.genres[index] = byRowCount(this.genres[index], counts.genres);
+      this.subgenres[index] = byRowCount(this.subgenres[index], counts.subgenres);
+    }
+    this.labelCounts = new Map();
+    this.indexById = new Map();
+    this.grow(this.length); // the columns grew by doubling: up to half of each is unused
+    return this;
+  }
+
+  /** One clustering feature of every track, standardized later by the caller. */
+  feature(name: ClusterFeature): Float64Array {
+    return this.features[name].subarray(0, this.length);
+  }
+
+  private valueOf(field: (typeof COMPARED_FIELDS)[number], i: number): number {
+    if (field === "popularity") return this.popularity[i];
+    if (field === "key") return this.key[i];
+    if (field === "mode") return this.mode[i];
+    return this.features[field][i];
+  }
+
+  private append(track: CatalogTrack): void {
+    const i = this.length;
+    if (i === this.popularity.length) this.grow(i * 2);
+    this.indexById.set(track.id, i);
+    this.id.push(track.id);
+    this.name.push(track.name);
+    this.artists.push(track.artists);
+    this.genres.push(track.genres);
+    this.subgenres.push(track.subgenres);
+    this.playlists.push(track.playlists);
+    this.popularity[i] = track.popularity;
+    this.durationMs[i] = track.durationMs;
+    this.explicitFlag[i] = track.explicit === null ? NO_EXPLICIT : track.explicit ? 1 : 0;
+    this.year[i] = track.releaseYear ?? NO_YEAR;
+    this.key[i] = track.key;
+    this.mode[i] = track.mode;
+    for (const f of AUDIO_FEATURES) this.features[f][i] = track[f];
+    this.length++;
+  }
+
+  /** Resizes every typed column to `capacity` (at least `length`). */
+  private grow(capacity: number): void {
+    this.popularity = resized(this.popularity, capacity);
+    this.durationMs = resized(this.durationMs, capacity);
+    this.explicitFlag = resized(this.explicitFlag, capacity);
+    this.year = resized(this.year, capacity);
+    this.key = resized(this.key, capacity);
+    this.mode = resized(this.mode, capacity);
+    for (const f of AUDIO_FEATURES) this.features[f] = resized(this.features[f], capacity);
+  }
+}
