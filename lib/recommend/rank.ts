@@ -166,13 +166,15 @@ export function rankCandidates(candidates: readonly RecTrack[], liked: readonly 
     kept.push(track);
     scores.push(scoreOf(track, taste, options.signals, weights));
   }
-  const order = Array.from(kept.keys()).sort(
-    (a, b) => scores[b] - scores[a] || kept[b].popularity - kept[a].popularity || (kept[a].id < kept[b].id ? -1 : 1),
-  );
+  // Higher score first; popularity, then id, break ties (ids are unique: a strict order).
+  const before = (a: number, b: number) =>
+    scores[a] !== scores[b] ? scores[a] > scores[b]
+    : kept[a].popularity !== kept[b].popularity ? kept[a].popularity > kept[b].popularity
+    : kept[a].id < kept[b].id;
 
   const perArtist = new Map<string, number>();
   const picked: Recommendation[] = [];
-  for (const index of order) {
+  for (const index of inOrder(kept.length, before)) {
     if (picked.length >= options.limit) break;
     const track = kept[index];
     if (seenSongs.has(track.matchKey)) continue;
@@ -189,6 +191,31 @@ export function rankCandidates(candidates: readonly RecTrack[], liked: readonly 
     });
   }
   return picked;
+}
+
+/**
+ * 0..count-1 in the order `before` defines, lazily, from a binary heap: building it takes O(n)
+ * and each next one O(log n), so when the caller stops after a few dozen of 2,000 candidates
+ * the rest are never ordered (a full sort was the largest part of ranking).
+ */
+function* inOrder(count: number, before: (a: number, b: number) => boolean): Generator<number> {
+  const heap = Array.from({ length: count }, (_, i) => i);
+  const siftDown = (from: number, size: number) => {
+    for (let at = from; ; ) {
+      const left = 2 * at + 1;
+      if (left >= size) return;
+      const child = left + 1 < size && before(heap[left + 1], heap[left]) ? left + 1 : left;
+      if (!before(heap[child], heap[at])) return;
+      [heap[at], heap[child]] = [heap[child], heap[at]];
+      at = child;
+    }
+  };
+  for (let i = (count >> 1) - 1; i >= 0; i--) siftDown(i, count);
+  for (let size = count; size > 0; size--) {
+    yield heap[0];
+    heap[0] = heap[size - 1];
+    siftDown(0, size - 1);
+  }
 }
 
 function closestLiked(track: RecTrack, liked: readonly RecTrack[]): Recommendation["becauseOf"] {
