@@ -133,14 +133,17 @@ interface LoadFigures {
   timeouts: number;
   non2xx: number;
   statuses: Record<string, number>;
+  /** CPU time of the `next start` process per response (user + system): less noisy than req/s on a shared machine. */
+  serverCpuPerRequest: number;
 }
 
 /** One bounded autocannon run; latencies recorded per response for exact p50/p95/p99. */
 async function load(
   name: string,
-  options: { url: string; connections: number; seconds: number; requests: AutocannonRequest[] },
+  options: { url: string; connections: number; seconds: number; requests: AutocannonRequest[]; serverPid?: number },
 ): Promise<LoadFigures> {
   const latencies: number[] = [];
+  const cpuBefore = options.serverPid ? cpuMs(options.serverPid) : Number.NaN;
   const statuses: Record<string, number> = {};
   const instance = autocannon({
     url: options.url,
@@ -155,6 +158,7 @@ async function load(
   });
   const result = await instance;
   latencies.sort((a, b) => a - b);
+  const serverCpuMs = options.serverPid ? cpuMs(options.serverPid) - cpuBefore : Number.NaN;
   const figures: LoadFigures = {
     name,
     connections: options.connections,
@@ -169,6 +173,7 @@ async function load(
     timeouts: result.timeouts,
     non2xx: result.non2xx,
     statuses,
+    serverCpuPerRequest: serverCpuMs / Math.max(1, latencies.length),
   };
   console.log(
     `${name}: ${figures.requests} requests in ${(result.duration || options.seconds).toFixed(1)} s, ` +
@@ -410,7 +415,18 @@ function shortSql(sql: string): string {
 
 /** One row of the markdown table the summary prints. */
 function tableRow(f: LoadFigures): string {
-  return `| ${f.name} | ${f.connections} | ${f.seconds} | ${f.requests} | ${f.throughput.toFixed(0)} | ${ms(f.p50)} | ${ms(f.p95)} | ${ms(f.p99)} | ${ms(f.max)} | ${f.errors}${f.timeouts ? ` (${f.timeouts} timeouts)` : ""} | ${f.non2xx} |`;
+  return `| ${f.name} | ${f.connections} | ${f.seconds} | ${f.requests} | ${f.throughput.toFixed(0)} | ${ms(f.p50)} | ${ms(f.p95)} | ${ms(f.p99)} | ${ms(f.max)} | ${f.errors}${f.timeouts ? ` (${f.timeouts} timeouts)` : ""} | ${f.non2xx} | ${ms(f.serverCpuPerRequest)} |`;
+}
+
+/** CPU time (user + system) a process has used so far, in ms (Linux; NaN elsewhere). */
+function cpuMs(pid: number): number {
+  try {
+    // Fields 14 and 15 of /proc/<pid>/stat, after the command name in parentheses, in clock ticks (100 per second).
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").replace(/^.*\) /, "").split(" ");
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return Number.NaN;
+  }
 }
 
 /** Resident memory of a process, in MiB (Linux). */
@@ -505,10 +521,10 @@ async function main() {
     // Lower concurrencies first (short runs), then the target's; the server drains in between.
     const sweepRuns: LoadFigures[] = [];
     for (const n of sweep.filter((n) => n < connections)) {
-      sweepRuns.push(await load(`POST /api/recommendations`, { url: appUrl, connections: n, seconds: Math.min(seconds, 5), requests: apiRequests }));
+      sweepRuns.push(await load(`POST /api/recommendations`, { url: appUrl, connections: n, seconds: Math.min(seconds, 5), requests: apiRequests, serverPid: stack.serverPid }));
       await drain(appUrl);
     }
-    const api = await load("POST /api/recommendations", { url: appUrl, connections, seconds, requests: apiRequests });
+    const api = await load("POST /api/recommendations", { url: appUrl, connections, seconds, requests: apiRequests, serverPid: stack.serverPid });
     await drain(appUrl);
 
     // Baselines, to separate the framework's cost from ours: a constant route (next-auth's
@@ -517,14 +533,14 @@ async function main() {
       url: appUrl,
       connections,
       seconds: Math.min(seconds, 10),
-      requests: [{ method: "GET", path: "/api/auth/providers" }],
+      requests: [{ method: "GET", path: "/api/auth/providers" }], serverPid: stack.serverPid,
     });
     await drain(appUrl);
     const health = await load("GET /api/health (baseline)", {
       url: appUrl,
       connections,
       seconds: Math.min(seconds, 10),
-      requests: [{ method: "GET", path: "/api/health" }],
+      requests: [{ method: "GET", path: "/api/health" }], serverPid: stack.serverPid,
     });
     await drain(appUrl);
 
@@ -546,14 +562,14 @@ async function main() {
       url: appUrl,
       connections: pageConnections,
       seconds: pageSeconds,
-      requests: [{ method: "GET", path: "/recommendations", headers: { cookie } }],
+      requests: [{ method: "GET", path: "/recommendations", headers: { cookie } }], serverPid: stack.serverPid,
     });
     const spotifyCalls = (await (await fetch(`${fakeUrl}/__control/requests`)).json()) as { path: string }[];
     console.log(`  fake Spotify calls during the page run: ${spotifyCalls.length} (${(spotifyCalls.length / Math.max(1, page.requests)).toFixed(2)} per page view)`);
 
     console.log("\nSummary");
-    console.log("| run | connections | seconds | requests | req/s | p50 | p95 | p99 | max | errors | non-2xx |");
-    console.log("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    console.log("| run | connections | seconds | requests | req/s | p50 | p95 | p99 | max | errors | non-2xx | server CPU per request |");
+    console.log("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for (const f of [...sweepRuns, api, constant, health, page]) {
       console.log(tableRow(f));
     }
@@ -563,6 +579,10 @@ async function main() {
         `(${constant.throughput.toFixed(0)} req/s), ${ratio(health)}× /api/health (${health.throughput.toFixed(0)} req/s); ` +
         `errors ${api.errors} (${api.timeouts} timeouts), non-2xx ${api.non2xx}` +
         (sweepRuns[0]?.connections === 1 ? `; p50 at 1 connection ${ms(sweepRuns[0].p50)}` : ""),
+    );
+    console.log(
+      `server CPU per request: API ${ms(api.serverCpuPerRequest)}, constant route ${ms(constant.serverCpuPerRequest)}, ` +
+        `/api/health ${ms(health.serverCpuPerRequest)} (the API's own work: ${ms(api.serverCpuPerRequest - constant.serverCpuPerRequest)})`,
     );
     const ratioTarget = api.throughput >= 0.6 * constant.throughput && api.errors + api.non2xx === 0;
     console.log(`target (API ≥ 0.6× the constant route at ${connections} connections, no errors): ${ratioTarget ? "met" : "MISSED"}`);
