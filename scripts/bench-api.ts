@@ -361,7 +361,8 @@ async function explainRequestSql(url: string, apiBodies: string[], client: pg.Cl
     lines.push(
       `recommend() in-process (no HTTP), ${requests.length} of the run's bodies, one at a time: mean ${ms(mean(totals))}, ` +
         `median ${ms(median(totals))}; ${(apiQueries.length / requests.length).toFixed(1)} queries per request taking ${ms(perRequestQueries)} ` +
-        `(Prisma's timing); the remaining ${ms(mean(totals) - perRequestQueries)} is JS (scaling, ranking) and Prisma result mapping.`,
+        `(Prisma's timing: this client has no pool to share, so the hot query goes through $queryRawUnsafe here); ` +
+        `the remaining ${ms(mean(totals) - perRequestQueries)} is JS (scaling, ranking) and result mapping.`,
       "",
       "| query (per API request unless noted) | rows | through Prisma | plain pg, same SQL | EXPLAIN execution |",
       "|---|---:|---:|---:|---:|",
@@ -369,7 +370,8 @@ async function explainRequestSql(url: string, apiBodies: string[], client: pg.Cl
     const details: string[] = [];
     const shapes = new Map<string, { label: string; example: CapturedQuery; prismaMs: number[] }>();
     const label = (sql: string) =>
-      sql.includes('FROM "public"."cluster"') ? "clusters (readCatalogInfo)"
+      sql.includes("LEFT JOIN track t ON t.id = ANY") ? "catalog version + tracks by liked ids (the one query of a warm request)"
+      : sql.includes('FROM "public"."cluster"') ? "clusters (readCatalogInfo)"
       : sql.includes('FROM "public"."catalog_model"') ? "catalog_model (readCatalogInfo)"
       : sql.includes('"match_key" IN') ? "tracks by match_key (page only, ids not in the catalog; 1 cold call)"
       : sql.includes('"cluster_id" =') ? "top tracks in cluster by popularity"
