@@ -1,6 +1,6 @@
 // npm run bench:api -- [--catalog <tracks.csv[.gz]>] [--seconds 15] [--connections 50]
 //                      [--page-seconds 15] [--page-connections 10] [--sweep 1,4,10] [--k 8]
-//                      [--soak-minutes N]
+//                      [--soak-minutes N] [--database-url <url of an already seeded database>]
 //
 // Load test of the HTTP API and the signed-in page, on this machine only (127.0.0.1):
 // seeds a throw-away database (on DATABASE_URL's server, or the embedded one), starts the
@@ -8,8 +8,12 @@
 //   (a) POST /api/recommendations with realistic bodies (20–50 liked ids), and
 //   (b) GET /recommendations with a session cookie obtained through the OAuth flow,
 // with autocannon for a bounded time each, and prints throughput, p50/p95/p99 latency and
-// errors. Then it prints EXPLAIN (ANALYZE, BUFFERS) of the SQL one request runs, stops
-// everything and drops the database.
+// errors. Two routes in the same run are the yardstick (absolute figures on a shared machine
+// are noisy): GET /api/auth/providers, a constant JSON with no database, and GET /api/health
+// (two one-row queries); the summary prints the API's throughput as a ratio of each. Then it
+// prints EXPLAIN (ANALYZE, BUFFERS) of the SQL one request runs, stops everything and drops
+// the database. With --database-url it uses that database's catalog as it is instead (no seed,
+// not dropped): the same catalog for runs of two versions of the code, without a re-seed each.
 import { seededRandom } from "../lib/random";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
@@ -39,6 +43,7 @@ const { values } = parseArgs({
     k: { type: "string", default: "8" },
     sweep: { type: "string", default: "1,4,10" },
     "soak-minutes": { type: "string", default: "0" },
+    "database-url": { type: "string" },
   },
 });
 
@@ -128,14 +133,17 @@ interface LoadFigures {
   timeouts: number;
   non2xx: number;
   statuses: Record<string, number>;
+  /** CPU time of the `next start` process per response (user + system): less noisy than req/s on a shared machine. */
+  serverCpuPerRequest: number;
 }
 
 /** One bounded autocannon run; latencies recorded per response for exact p50/p95/p99. */
 async function load(
   name: string,
-  options: { url: string; connections: number; seconds: number; requests: AutocannonRequest[] },
+  options: { url: string; connections: number; seconds: number; requests: AutocannonRequest[]; serverPid?: number },
 ): Promise<LoadFigures> {
   const latencies: number[] = [];
+  const cpuBefore = options.serverPid ? cpuMs(options.serverPid) : Number.NaN;
   const statuses: Record<string, number> = {};
   const instance = autocannon({
     url: options.url,
@@ -150,6 +158,7 @@ async function load(
   });
   const result = await instance;
   latencies.sort((a, b) => a - b);
+  const serverCpuMs = options.serverPid ? cpuMs(options.serverPid) - cpuBefore : Number.NaN;
   const figures: LoadFigures = {
     name,
     connections: options.connections,
@@ -164,6 +173,7 @@ async function load(
     timeouts: result.timeouts,
     non2xx: result.non2xx,
     statuses,
+    serverCpuPerRequest: serverCpuMs / Math.max(1, latencies.length),
   };
   console.log(
     `${name}: ${figures.requests} requests in ${(result.duration || options.seconds).toFixed(1)} s, ` +
@@ -351,7 +361,8 @@ async function explainRequestSql(url: string, apiBodies: string[], client: pg.Cl
     lines.push(
       `recommend() in-process (no HTTP), ${requests.length} of the run's bodies, one at a time: mean ${ms(mean(totals))}, ` +
         `median ${ms(median(totals))}; ${(apiQueries.length / requests.length).toFixed(1)} queries per request taking ${ms(perRequestQueries)} ` +
-        `(Prisma's timing); the remaining ${ms(mean(totals) - perRequestQueries)} is JS (scaling, ranking) and Prisma result mapping.`,
+        `(Prisma's timing: this client has no pool to share, so the hot query goes through $queryRawUnsafe here); ` +
+        `the remaining ${ms(mean(totals) - perRequestQueries)} is JS (scaling, ranking) and result mapping.`,
       "",
       "| query (per API request unless noted) | rows | through Prisma | plain pg, same SQL | EXPLAIN execution |",
       "|---|---:|---:|---:|---:|",
@@ -359,7 +370,8 @@ async function explainRequestSql(url: string, apiBodies: string[], client: pg.Cl
     const details: string[] = [];
     const shapes = new Map<string, { label: string; example: CapturedQuery; prismaMs: number[] }>();
     const label = (sql: string) =>
-      sql.includes('FROM "public"."cluster"') ? "clusters (readCatalogInfo)"
+      sql.includes("LEFT JOIN track t ON t.id = ANY") ? "catalog version + tracks by liked ids (the one query of a warm request)"
+      : sql.includes('FROM "public"."cluster"') ? "clusters (readCatalogInfo)"
       : sql.includes('FROM "public"."catalog_model"') ? "catalog_model (readCatalogInfo)"
       : sql.includes('"match_key" IN') ? "tracks by match_key (page only, ids not in the catalog; 1 cold call)"
       : sql.includes('"cluster_id" =') ? "top tracks in cluster by popularity"
@@ -405,7 +417,18 @@ function shortSql(sql: string): string {
 
 /** One row of the markdown table the summary prints. */
 function tableRow(f: LoadFigures): string {
-  return `| ${f.name} | ${f.connections} | ${f.seconds} | ${f.requests} | ${f.throughput.toFixed(0)} | ${ms(f.p50)} | ${ms(f.p95)} | ${ms(f.p99)} | ${ms(f.max)} | ${f.errors}${f.timeouts ? ` (${f.timeouts} timeouts)` : ""} | ${f.non2xx} |`;
+  return `| ${f.name} | ${f.connections} | ${f.seconds} | ${f.requests} | ${f.throughput.toFixed(0)} | ${ms(f.p50)} | ${ms(f.p95)} | ${ms(f.p99)} | ${ms(f.max)} | ${f.errors}${f.timeouts ? ` (${f.timeouts} timeouts)` : ""} | ${f.non2xx} | ${ms(f.serverCpuPerRequest)} |`;
+}
+
+/** CPU time (user + system) a process has used so far, in ms (Linux; NaN elsewhere). */
+function cpuMs(pid: number): number {
+  try {
+    // Fields 14 and 15 of /proc/<pid>/stat, after the command name in parentheses, in clock ticks (100 per second).
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").replace(/^.*\) /, "").split(" ");
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return Number.NaN;
+  }
 }
 
 /** Resident memory of a process, in MiB (Linux). */
@@ -446,33 +469,39 @@ async function soak(stack: Stack, apiRequests: AutocannonRequest[], cookie: stri
 }
 
 async function main() {
+  const given = values["database-url"];
   const { file, why } = pickCatalog();
-  console.log(`catalog: ${path.relative(process.cwd(), file) || file} (${why})`);
+  console.log(given ? `catalog: the one seeded in --database-url` : `catalog: ${path.relative(process.cwd(), file) || file} (${why})`);
   const log = (line: string) => console.log(`  [stack] ${line}`);
   buildIfStale(log);
 
-  const server = await openDatabase();
+  const server = given ? { url: given, close: async () => {} } : await openDatabase();
   const adminUrl = databaseUrl(server.url, "postgres");
-  const name = `bench_api_${randomBytes(4).toString("hex")}`;
-  await ensureDatabase(adminUrl, name);
-  const url = databaseUrl(adminUrl, name);
+  const name = given ? "" : `bench_api_${randomBytes(4).toString("hex")}`;
+  const url = given ?? databaseUrl(adminUrl, name);
+  const dropOwnDatabase = () => (given ? Promise.resolve() : dropDatabase(adminUrl, name));
   let stack: Stack | null = null;
   const client = new pg.Client({ connectionString: url });
   const watchdog = setTimeout(() => {
     console.error(`bench:api took longer than ${WATCHDOG_MS / 60_000} min: giving up`);
-    void stack?.stop().finally(() => dropDatabase(adminUrl, name).finally(() => process.exit(1)));
+    void stack?.stop().finally(() => dropOwnDatabase().finally(() => process.exit(1)));
   }, WATCHDOG_MS);
   try {
-    await applyMigrations(url, await readMigrations());
-    const db = createDb(url, { max: 4 });
-    const seedStarted = performance.now();
-    try {
-      const summary = await seedCatalog(db, { file, k });
-      console.log(`seeded ${summary.tracksKept.toLocaleString("en-US")} tracks in ${summary.k} clusters in ${((performance.now() - seedStarted) / 1000).toFixed(1)} s`);
-    } finally {
-      await db.$disconnect();
+    if (!given) {
+      await ensureDatabase(adminUrl, name);
+      await applyMigrations(url, await readMigrations());
+      const db = createDb(url, { max: 4 });
+      const seedStarted = performance.now();
+      try {
+        const summary = await seedCatalog(db, { file, k });
+        console.log(`seeded ${summary.tracksKept.toLocaleString("en-US")} tracks in ${summary.k} clusters in ${((performance.now() - seedStarted) / 1000).toFixed(1)} s`);
+      } finally {
+        await db.$disconnect();
+      }
     }
     await client.connect();
+    const tracks = (await client.query<{ n: string }>(`SELECT count(*) AS n FROM track`)).rows[0].n;
+    console.log(`catalog in the database: ${Number(tracks).toLocaleString("en-US")} tracks`);
 
     const [appPort, fakePort] = [await freePort(), await freePort()];
     stack = await startStack({ database: { url, close: async () => {} }, port: appPort, fakeSpotify: { port: fakePort }, log });
@@ -494,18 +523,26 @@ async function main() {
     // Lower concurrencies first (short runs), then the target's; the server drains in between.
     const sweepRuns: LoadFigures[] = [];
     for (const n of sweep.filter((n) => n < connections)) {
-      sweepRuns.push(await load(`POST /api/recommendations`, { url: appUrl, connections: n, seconds: Math.min(seconds, 5), requests: apiRequests }));
+      sweepRuns.push(await load(`POST /api/recommendations`, { url: appUrl, connections: n, seconds: Math.min(seconds, 5), requests: apiRequests, serverPid: stack.serverPid }));
       await drain(appUrl);
     }
-    const api = await load("POST /api/recommendations", { url: appUrl, connections, seconds, requests: apiRequests });
+    const api = await load("POST /api/recommendations", { url: appUrl, connections, seconds, requests: apiRequests, serverPid: stack.serverPid });
     await drain(appUrl);
 
-    // Baseline: the cheapest route (two one-row queries), to separate framework cost from ours.
+    // Baselines, to separate the framework's cost from ours: a constant route (next-auth's
+    // provider list: no database), and the cheapest route that reads the database (two one-row queries).
+    const constant = await load("GET /api/auth/providers (constant baseline)", {
+      url: appUrl,
+      connections,
+      seconds: Math.min(seconds, 10),
+      requests: [{ method: "GET", path: "/api/auth/providers" }], serverPid: stack.serverPid,
+    });
+    await drain(appUrl);
     const health = await load("GET /api/health (baseline)", {
       url: appUrl,
       connections,
       seconds: Math.min(seconds, 10),
-      requests: [{ method: "GET", path: "/api/health" }],
+      requests: [{ method: "GET", path: "/api/health" }], serverPid: stack.serverPid,
     });
     await drain(appUrl);
 
@@ -527,17 +564,30 @@ async function main() {
       url: appUrl,
       connections: pageConnections,
       seconds: pageSeconds,
-      requests: [{ method: "GET", path: "/recommendations", headers: { cookie } }],
+      requests: [{ method: "GET", path: "/recommendations", headers: { cookie } }], serverPid: stack.serverPid,
     });
     const spotifyCalls = (await (await fetch(`${fakeUrl}/__control/requests`)).json()) as { path: string }[];
     console.log(`  fake Spotify calls during the page run: ${spotifyCalls.length} (${(spotifyCalls.length / Math.max(1, page.requests)).toFixed(2)} per page view)`);
 
     console.log("\nSummary");
-    console.log("| run | connections | seconds | requests | req/s | p50 | p95 | p99 | max | errors | non-2xx |");
-    console.log("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-    for (const f of [...sweepRuns, api, health, page]) {
+    console.log("| run | connections | seconds | requests | req/s | p50 | p95 | p99 | max | errors | non-2xx | server CPU per request |");
+    console.log("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    for (const f of [...sweepRuns, api, constant, health, page]) {
       console.log(tableRow(f));
     }
+    const ratio = (baseline: LoadFigures) => (api.throughput / baseline.throughput).toFixed(2);
+    console.log(
+      `API at ${connections} connections: ${api.throughput.toFixed(0)} req/s, ${ratio(constant)}× the constant route ` +
+        `(${constant.throughput.toFixed(0)} req/s), ${ratio(health)}× /api/health (${health.throughput.toFixed(0)} req/s); ` +
+        `errors ${api.errors} (${api.timeouts} timeouts), non-2xx ${api.non2xx}` +
+        (sweepRuns[0]?.connections === 1 ? `; p50 at 1 connection ${ms(sweepRuns[0].p50)}` : ""),
+    );
+    console.log(
+      `server CPU per request: API ${ms(api.serverCpuPerRequest)}, constant route ${ms(constant.serverCpuPerRequest)}, ` +
+        `/api/health ${ms(health.serverCpuPerRequest)} (the API's own work: ${ms(api.serverCpuPerRequest - constant.serverCpuPerRequest)})`,
+    );
+    const ratioTarget = api.throughput >= 0.6 * constant.throughput && api.errors + api.non2xx === 0;
+    console.log(`target (API ≥ 0.6× the constant route at ${connections} connections, no errors): ${ratioTarget ? "met" : "MISSED"}`);
     const target = api.p95 < 50 && api.errors + api.non2xx === 0;
     console.log(`target (API p95 < 50 ms at ${connections} connections, no errors): ${target ? "met" : "MISSED"}`);
 
@@ -549,7 +599,7 @@ async function main() {
     clearTimeout(watchdog);
     await client.end().catch(() => {});
     await stack?.stop();
-    await dropDatabase(adminUrl, name);
+    await dropOwnDatabase();
     await server.close();
   }
 }

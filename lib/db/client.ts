@@ -1,4 +1,5 @@
 import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
 import { PrismaClient } from "./generated/client";
 
 export type Db = PrismaClient;
@@ -16,15 +17,31 @@ export function connectionStringOf(db: Db): string {
   return url;
 }
 
+/** The pg pool under each client createDb made: hot paths send plain SQL on it (see sqlPoolOf). */
+const poolByDb = new WeakMap<Db, pg.Pool>();
+
 /** A Prisma client over the `pg` driver adapter (no native engine needed). */
 export function createDb(url: string, options: { max?: number } = {}): Db {
-  const adapter = new PrismaPg({
+  const pool = new pg.Pool({
     connectionString: url,
     max: options.max ?? 10,
     // Fail fast instead of hanging when the server is down; the next request reconnects.
     connectionTimeoutMillis: 5_000,
   });
-  const db = new PrismaClient({ adapter });
+  // $disconnect() ends the pool, as it did when the adapter made its own.
+  const db = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
+  poolByDb.set(db, pool);
   connectionStrings.set(db, url);
   return db;
+}
+
+/**
+ * The pool of connections under `db`, shared with Prisma, or null for a client made elsewhere or
+ * already disconnected. A query through Prisma costs ~1 ms of CPU more than the same SQL on pg
+ * (query building, the adapter, row mapping: docs/benchmarks.md), which on a request that runs one
+ * small query is most of its cost; everything else goes through Prisma.
+ */
+export function sqlPoolOf(db: Db): pg.Pool | null {
+  const pool = poolByDb.get(db);
+  return pool && !pool.ending ? pool : null;
 }

@@ -35,12 +35,13 @@ export interface TasteSignals {
 
 export const artistKey = (name: string) => name.toLocaleLowerCase();
 
-// Lower-casing is the costliest step of scoring a candidate: done once per artists list (cached
-// candidates share theirs from one request to the next).
-const artistKeysByList = new WeakMap<readonly string[], string[]>();
-function artistKeysOf(artists: readonly string[]): string[] {
-  let keys = artistKeysByList.get(artists);
-  if (!keys) artistKeysByList.set(artists, (keys = artists.map(artistKey)));
+// Lower-casing is the costliest step of scoring a candidate: done once per track (a candidate pool
+// built per catalog version carries them in `artistKeys`) or once per artists list.
+const artistKeysByList = new WeakMap<readonly string[], readonly string[]>();
+function artistKeysOf(track: RecTrack): readonly string[] {
+  if (track.artistKeys) return track.artistKeys;
+  let keys = artistKeysByList.get(track.artists);
+  if (!keys) artistKeysByList.set(track.artists, (keys = track.artists.map(artistKey)));
   return keys;
 }
 
@@ -88,41 +89,57 @@ export interface Recommendation {
   likedArtist: { name: string; likedSongs: number } | null;
 }
 
-interface Scored {
-  track: RecTrack;
-  score: number;
+/** What scoreOf found besides the score: the distance and the signals that drove it. */
+interface ScoreReasons {
   distance: number;
   sharedGenre: Recommendation["sharedGenre"];
   likedArtist: Recommendation["likedArtist"];
 }
 
-function scoreOf(track: RecTrack, taste: number[] | null, signals: TasteSignals | undefined, weights: RankWeights): Scored {
+/**
+ * A candidate's score, and with `reasons` what made it. Every candidate is scored but only the
+ * few picked need their reasons, so the loop allocates nothing unless asked: ranking a pool of
+ * 1,500 songs per request made garbage collection a visible share of a request.
+ */
+function scoreOf(
+  track: RecTrack, taste: number[] | null, signals: TasteSignals | undefined, weights: RankWeights, reasons?: ScoreReasons,
+): number {
   const distance = taste ? Math.sqrt(squaredDistance(track.z, taste)) : 0;
-  let sharedGenre: Scored["sharedGenre"] = null;
   let genreAffinity = 0;
-  let likedArtist: Scored["likedArtist"] = null;
+  let genrePosition = -1;
+  let likedSongs = 0;
+  let artistPosition = -1;
   if (signals) {
     // A track's genres come most frequent first: its main genre counts fully, the others half.
-    for (const [position, genre] of track.genres.entries()) {
-      const share = signals.genres.get(genre) ?? 0;
+    const genres = track.genres;
+    for (let position = 0; position < genres.length; position++) {
+      const share = signals.genres.get(genres[position]) ?? 0;
       const affinity = share * (position === 0 ? 1 : SECONDARY_GENRE_FACTOR);
       if (affinity > genreAffinity) {
         genreAffinity = affinity;
-        sharedGenre = { genre, share };
+        genrePosition = position;
       }
     }
-    const keys = artistKeysOf(track.artists);
+    const keys = artistKeysOf(track);
     for (let a = 0; a < keys.length; a++) {
-      const likedSongs = signals.artists.get(keys[a]) ?? 0;
-      if (likedSongs > 0 && likedSongs > (likedArtist?.likedSongs ?? 0)) likedArtist = { name: track.artists[a], likedSongs };
+      const songs = signals.artists.get(keys[a]) ?? 0;
+      if (songs > likedSongs) {
+        likedSongs = songs;
+        artistPosition = a;
+      }
     }
   }
-  const score =
+  if (reasons) {
+    reasons.distance = distance;
+    reasons.sharedGenre = genrePosition < 0 ? null : { genre: track.genres[genrePosition], share: signals!.genres.get(track.genres[genrePosition])! };
+    reasons.likedArtist = artistPosition < 0 ? null : { name: track.artists[artistPosition], likedSongs };
+  }
+  return (
     -weights.sound * distance +
     weights.genre * genreAffinity +
-    weights.artist * (1 - 0.5 ** (likedArtist?.likedSongs ?? 0)) +
-    weights.popularity * (track.popularity / 100);
-  return { track, score, distance, sharedGenre, likedArtist };
+    weights.artist * (1 - 0.5 ** likedSongs) +
+    weights.popularity * (track.popularity / 100)
+  );
 }
 
 /**
@@ -138,24 +155,67 @@ export function rankCandidates(candidates: readonly RecTrack[], liked: readonly 
   const likedIds = new Set([...(options.excludeIds ?? []), ...liked.map((t) => t.id)]);
   const seenSongs = new Set([...(options.excludeSongs ?? []), ...liked.map((t) => t.matchKey)]);
   const taste = liked.length ? centroidOf(liked.map((t) => t.z)) : null;
-  const scored = candidates
-    .filter((t) => !likedIds.has(t.id) && (options.allowExplicit || t.explicit !== true))
-    .filter((t) => !options.excludeArtists?.size || !artistKeysOf(t.artists).some((a) => options.excludeArtists!.has(a)))
-    .map((track) => scoreOf(track, taste, options.signals, weights))
-    .sort((a, b) => b.score - a.score || b.track.popularity - a.track.popularity || (a.track.id < b.track.id ? -1 : 1));
+  const excludedArtists = options.excludeArtists?.size ? options.excludeArtists : null;
+
+  // Scores only, in plain arrays; then an order over them. Reasons are worked out for the picked.
+  const kept: RecTrack[] = [];
+  const scores: number[] = [];
+  for (const track of candidates) {
+    if (likedIds.has(track.id) || (!options.allowExplicit && track.explicit === true)) continue;
+    if (excludedArtists && artistKeysOf(track).some((a) => excludedArtists.has(a))) continue;
+    kept.push(track);
+    scores.push(scoreOf(track, taste, options.signals, weights));
+  }
+  // Higher score first; popularity, then id, break ties (ids are unique: a strict order).
+  const before = (a: number, b: number) =>
+    scores[a] !== scores[b] ? scores[a] > scores[b]
+    : kept[a].popularity !== kept[b].popularity ? kept[a].popularity > kept[b].popularity
+    : kept[a].id < kept[b].id;
+
   const perArtist = new Map<string, number>();
   const picked: Recommendation[] = [];
-  for (const { track, ...why } of scored) {
+  for (const index of inOrder(kept.length, before)) {
     if (picked.length >= options.limit) break;
+    const track = kept[index];
     if (seenSongs.has(track.matchKey)) continue;
     const primary = artistKey(track.primaryArtist);
     const byArtist = perArtist.get(primary) ?? 0;
     if (byArtist >= options.maxPerArtist) continue;
     perArtist.set(primary, byArtist + 1);
     seenSongs.add(track.matchKey);
-    picked.push({ track, ...why, becauseOf: closestLiked(track, liked) });
+    const reasons: ScoreReasons = { distance: 0, sharedGenre: null, likedArtist: null };
+    const score = scoreOf(track, taste, options.signals, weights, reasons);
+    picked.push({
+      track, score, distance: reasons.distance, sharedGenre: reasons.sharedGenre, likedArtist: reasons.likedArtist,
+      becauseOf: closestLiked(track, liked),
+    });
   }
   return picked;
+}
+
+/**
+ * 0..count-1 in the order `before` defines, lazily, from a binary heap: building it takes O(n)
+ * and each next one O(log n), so when the caller stops after a few dozen of 2,000 candidates
+ * the rest are never ordered (a full sort ordered them all, with a closure call per comparison).
+ */
+function* inOrder(count: number, before: (a: number, b: number) => boolean): Generator<number> {
+  const heap = Array.from({ length: count }, (_, i) => i);
+  const siftDown = (from: number, size: number) => {
+    for (let at = from; ; ) {
+      const left = 2 * at + 1;
+      if (left >= size) return;
+      const child = left + 1 < size && before(heap[left + 1], heap[left]) ? left + 1 : left;
+      if (!before(heap[child], heap[at])) return;
+      [heap[at], heap[child]] = [heap[child], heap[at]];
+      at = child;
+    }
+  };
+  for (let i = (count >> 1) - 1; i >= 0; i--) siftDown(i, count);
+  for (let size = count; size > 0; size--) {
+    yield heap[0];
+    heap[0] = heap[size - 1];
+    siftDown(0, size - 1);
+  }
 }
 
 function closestLiked(track: RecTrack, liked: readonly RecTrack[]): Recommendation["becauseOf"] {

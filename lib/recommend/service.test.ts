@@ -2,8 +2,11 @@
 // format: genres, artists and why, on a catalog without an explicit flag.
 import fs from "node:fs/promises";
 import path from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { seedCatalog } from "../catalog/seed";
+import { createDb, sqlPoolOf } from "../db/client";
+import { PrismaClient } from "../db/generated/client";
 import { seedWorkspace } from "../testing/seed-workspace";
 import { DEFAULT_REQUEST, recommend } from "./service";
 
@@ -113,5 +116,46 @@ describe("recommend() on a cluster larger than the candidate pool", () => {
     expect(after.recommendations[0].track.id).toBe(id(4));
     expect(after.recommendations.map((r) => r.track.id)).not.toContain(id(3));
   }, 60_000);
-});
 
+  it("sees a re-seed by another process at its next request, sending one query per warm request", async () => {
+    const file = path.join(workspace.work, "spotify_songs.csv");
+    await fs.writeFile(file, catalog(true));
+    await seedCatalog(workspace.db, { file, k: 2 });
+    const request = { ...DEFAULT_REQUEST, trackIds: [id(1), id(2)], limit: 5 };
+    const first = await recommend(workspace.db, request);
+    expect(first.recommendations.map((r) => r.track.id)).toContain(id(3));
+
+    // Warm: the catalog, its candidates and the artist's songs are held; one query checks the
+    // catalog's version and reads the liked songs.
+    const pool = sqlPoolOf(workspace.db)!;
+    const queries = vi.spyOn(pool, "query");
+    await recommend(workspace.db, request);
+    expect(queries).toHaveBeenCalledTimes(1);
+    queries.mockRestore();
+
+    // Another process (its own client and caches) re-seeds without song 3.
+    const other = createDb(workspace.url, { max: 2 });
+    try {
+      await fs.writeFile(file, catalog(false));
+      await seedCatalog(other, { file, k: 2 });
+    } finally {
+      await other.$disconnect();
+    }
+    const after = await recommend(workspace.db, request);
+    expect(after.recommendations.map((r) => r.track.id)).not.toContain(id(3));
+    expect(after.recommendations[0].track.id).toBe(id(4));
+  }, 60_000);
+
+  it("answers the same through a Prisma client with no pool to share (plain SQL through Prisma)", async () => {
+    const request = { ...DEFAULT_REQUEST, trackIds: [id(1), id(2), id(100), "0".repeat(22)], limit: 8, mode: "mix" as const };
+    const own = new PrismaClient({ adapter: new PrismaPg({ connectionString: workspace.url, max: 2 }) });
+    try {
+      expect(sqlPoolOf(own)).toBeNull();
+      const expected = await recommend(workspace.db, request);
+      expect(expected.matched).toEqual({ byId: 3, byName: 0, notFound: ["0".repeat(22)] });
+      expect(await recommend(own, request)).toEqual(expected);
+    } finally {
+      await own.$disconnect();
+    }
+  });
+});

@@ -1,7 +1,7 @@
 import { standardize, type Scaler } from "../clustering/scaler";
 import { readCatalogInfo, TRACK_SELECT, type CatalogInfo } from "../catalog/store";
 import { CLUSTER_FEATURES } from "../catalog/types";
-import type { Db } from "../db/client";
+import { sqlPoolOf, type Db } from "../db/client";
 import {
   artistKey, DEFAULT_WEIGHTS, MAX_LIKED_ARTISTS, mostLikedArtists, popularityFloors, rankCandidates, tasteSignals, type Recommendation,
 } from "./rank";
@@ -74,6 +74,7 @@ function toRecTrack(row: TrackRow, scaler: Scaler): RecTrack {
     id: row.id as string,
     name: row.name as string,
     artists: row.artists as string[],
+    artistKeys: (row.artists as string[]).map(artistKey),
     primaryArtist: row.primaryArtist as string,
     releaseYear: row.releaseYear as number | null,
     popularity: row.popularity as number,
@@ -107,12 +108,10 @@ export interface RecommendationWithTaste {
 }
 
 export async function recommendWithTaste(db: Db, request: RecommendationRequest, catalog?: CatalogInfo): Promise<RecommendationWithTaste> {
-  const info = catalog ?? (await readCatalogInfo(db));
-  if (!info) throw new CatalogNotSeededError();
-  const scaler = { means: info.model.scalerMeans, stds: info.model.scalerStds };
-  const clusterById = new Map(info.clusters.map((c) => [c.id, c]));
+  const { held, rowsById } = await readCatalogAndLikedTracks(db, request, catalog);
+  const { info, scaler, clusterById } = held;
 
-  const liked = await matchLikedTracks(db, request, scaler);
+  const liked = await matchLikedTracks(db, request, held, rowsById);
   const shares = clusterShares(liked.tracks.map((t) => t.clusterId));
   const result: RecommendationResult = {
     catalog: { format: info.model.format, columns: info.model.columns },
@@ -172,27 +171,27 @@ export async function recommendWithTaste(db: Db, request: RecommendationRequest,
       // likes (an artist's lesser-known songs are often what a person wants next).
       // A pool that is not full already holds every song of the cluster above the floor.
       let byLikedArtists: RecTrack[] | null = null;
-      const candidatesWith = async (popular: RecTrack[], pool: number) => {
-        if (popular.length < pool) return popular;
-        byLikedArtists ??= await tracksByArtistsInCluster(db, info, clusterId, floor, likedArtists);
+      const candidatesWith = async (popular: CandidatePool, pool: number) => {
+        if (popular.tracks.length < pool) return popular.tracks;
+        byLikedArtists ??= await tracksByArtistsInCluster(db, held, clusterId, floor, likedArtists);
         return unionById(popular, byLikedArtists);
       };
       // Widen the pool before lowering the floor: duplicates and the artist cap
       // can use up the most popular songs while many more pass the floor.
       let pool = Math.max(CANDIDATE_POOL, slots * 20);
-      let popular = await topTracksInCluster(db, info, clusterId, floor, pool);
+      let popular = await topTracksInCluster(db, held, clusterId, floor, pool);
       let ranked = rank(await candidatesWith(popular, pool));
-      while (ranked.length < slots && popular.length === pool && pool < MAX_CANDIDATE_POOL) {
+      while (ranked.length < slots && popular.tracks.length === pool && pool < MAX_CANDIDATE_POOL) {
         pool = Math.min(pool * 4, MAX_CANDIDATE_POOL);
-        popular = await topTracksInCluster(db, info, clusterId, floor, pool);
+        popular = await topTracksInCluster(db, held, clusterId, floor, pool);
         ranked = rank(await candidatesWith(popular, pool));
       }
       // A full pool means a lower floor would only return the same most popular songs again.
-      if (ranked.length >= slots || floor === 0 || popular.length === pool) {
+      if (ranked.length >= slots || floor === 0 || popular.tracks.length === pool) {
         floorUsed = Math.min(floorUsed, floor);
         for (const r of ranked) {
           alreadyPicked.add(r.track.matchKey);
-          const { z, matchKey: _m, ...track } = r.track;
+          const { z, matchKey: _m, artistKeys: _k, ...track } = r.track;
           result.recommendations.push({ ...r, track, why: whyThisSong(r) });
           recommendedZ.push(z);
         }
@@ -212,111 +211,176 @@ export async function recommendWithTaste(db: Db, request: RecommendationRequest,
   return withTaste();
 }
 
-function unionById(a: readonly RecTrack[], b: readonly RecTrack[]): RecTrack[] {
-  if (b.length === 0) return a as RecTrack[];
-  const ids = new Set(a.map((t) => t.id));
-  return [...a, ...b.filter((t) => !ids.has(t.id))];
+/** A cluster's most popular songs above a floor, ready to rank: standardized, artist keys worked out. */
+interface CandidatePool {
+  tracks: RecTrack[];
+  ids: ReadonlySet<string>;
+}
+
+function unionById(pool: CandidatePool, more: readonly RecTrack[]): RecTrack[] {
+  if (more.length === 0) return pool.tracks;
+  return [...pool.tracks, ...more.filter((t) => !pool.ids.has(t.id))];
 }
 
 /**
- * Songs of one cluster by one primary artist (any popularity, most popular first), per catalog
- * version, the most recently used kept: a user's artists repeat from one visit to the next, and
- * reading them costs more than ranking them. Only the artists not held yet are read.
+ * What one process holds of one catalog version, per database client: the model and clusters,
+ * and the candidates read for it. A request checks the version with the one query it sends
+ * anyway (readCatalogAndLikedTracks), so a re-seed by any process is seen at the next request.
  */
-const artistCache = new Map<string, RecTrack[]>();
-let artistCacheVersion = "";
-const ARTIST_CACHE_ENTRIES = 50_000;
+interface CatalogHeld {
+  version: string;
+  info: CatalogInfo;
+  scaler: Scaler;
+  clusterById: Map<number, CatalogInfo["clusters"][number]>;
+  /**
+   * Candidate pools by cluster, floor and size, read once per version (the biggest query of a
+   * request, and its z-scores). Pools larger than CACHED_POOL_LIMIT are rare and not kept.
+   */
+  pools: Map<string, Promise<CandidatePool>>;
+  /**
+   * Songs of one cluster by one primary artist (any popularity, most popular first), the most
+   * recently used kept: a user's artists repeat from one visit to the next, and reading them
+   * costs more than ranking them. Only the artists not held yet are read.
+   */
+  artistSongs: Map<string, RecTrack[]>;
+}
+
+const heldByDb = new WeakMap<Db, { version: string; held: Promise<CatalogHeld | null> }>();
+
+/** The catalog as seeded: caches are kept per version, so a re-seed is seen at the next request. */
+function catalogVersion(model: { seededAt: Date; datasetChecksum: string; k: number }): string {
+  return `${model.seededAt.toISOString()}:${model.datasetChecksum}:${model.k}`;
+}
+
+/**
+ * The catalog `version` names, from this process's memory or read once (concurrent requests share
+ * the read); null when the catalog read is already another version (re-seeded meanwhile).
+ */
+function catalogHeld(db: Db, version: string, given?: CatalogInfo): Promise<CatalogHeld | null> {
+  const current = heldByDb.get(db);
+  if (current?.version === version) return current.held;
+  const held = (async () => {
+    const info = given && catalogVersion(given.model) === version ? given : await readCatalogInfo(db);
+    if (!info || catalogVersion(info.model) !== version) return null;
+    return {
+      version, info,
+      scaler: { means: info.model.scalerMeans, stds: info.model.scalerStds },
+      clusterById: new Map(info.clusters.map((c) => [c.id, c])),
+      pools: new Map(),
+      artistSongs: new Map(),
+    } satisfies CatalogHeld;
+  })();
+  heldByDb.set(db, { version, held });
+  held.then(
+    (value) => { if (value === null && heldByDb.get(db)?.held === held) heldByDb.delete(db); },
+    () => { if (heldByDb.get(db)?.held === held) heldByDb.delete(db); }, // a failed read is retried by the next request
+  );
+  return held;
+}
+
+/**
+ * The one query of a warm request: the catalog's version and the liked tracks by id, in one round
+ * trip and one snapshot (so the rows belong to that version). Plain SQL on the pool under Prisma
+ * where there is one (client.ts sqlPoolOf), a named statement PostgreSQL parses once per connection.
+ */
+const VERSION_AND_TRACKS_SQL = `
+  SELECT m.seeded_at AS "seededAt", m.dataset_checksum AS "datasetChecksum", m.k,
+    t.id, t.name, t.artists, t.primary_artist AS "primaryArtist", t.release_year AS "releaseYear",
+    t.popularity, t.explicit, t.cluster_id AS "clusterId", t.match_key AS "matchKey", t.genres,
+    t.artist_genres AS "artistGenres", ${CLUSTER_FEATURES.map((f) => `t.${f}`).join(", ")}
+  FROM catalog_model m LEFT JOIN track t ON t.id = ANY($1::bpchar[])
+  WHERE m.id = 1`;
+
+type VersionAndTrackRow = { seededAt: Date; datasetChecksum: string; k: number } & ({ id: null } | TrackRow);
+
+async function readVersionAndTracks(db: Db, ids: string[]): Promise<VersionAndTrackRow[]> {
+  const pool = sqlPoolOf(db);
+  if (!pool) return db.$queryRawUnsafe<VersionAndTrackRow[]>(VERSION_AND_TRACKS_SQL, ids);
+  const result = await pool.query<VersionAndTrackRow>({ name: "recommend-version-and-tracks", text: VERSION_AND_TRACKS_SQL, values: [ids] });
+  return result.rows;
+}
+
+/** The catalog this request is answered from, and the liked tracks found by id (rows, by id). */
+async function readCatalogAndLikedTracks(db: Db, request: RecommendationRequest, given?: CatalogInfo) {
+  const ids = [...new Set(request.trackIds)];
+  // A re-seed between the version query and reading the model makes the two disagree: read again.
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const rows = await readVersionAndTracks(db, ids);
+    if (rows.length === 0) throw new CatalogNotSeededError();
+    const held = await catalogHeld(db, catalogVersion(rows[0]), given);
+    if (!held) continue;
+    const rowsById = new Map<string, TrackRow>();
+    for (const row of rows) if (row.id !== null) rowsById.set(row.id as string, row as TrackRow);
+    return { held, rowsById };
+  }
+  throw new Error("the catalog changed three times while reading it");
+}
 
 /** A cluster's songs above the floor by any of `artists` (primary artist, as the catalog spells it). */
 async function tracksByArtistsInCluster(
-  db: Db, info: CatalogInfo, clusterId: number, floor: number, artists: readonly string[],
+  db: Db, held: CatalogHeld, clusterId: number, floor: number, artists: readonly string[],
 ): Promise<RecTrack[]> {
-  const version = catalogVersion(info);
-  if (version !== artistCacheVersion) {
-    artistCache.clear();
-    artistCacheVersion = version;
-  }
+  const cache = held.artistSongs;
   const key = (artist: string) => `${clusterId}|${artist}`;
-  const held = new Map<string, RecTrack[]>();
+  const found = new Map<string, RecTrack[]>();
   for (const artist of artists) {
-    const tracks = artistCache.get(key(artist));
+    const tracks = cache.get(key(artist));
     if (tracks === undefined) continue;
-    held.set(artist, tracks);
-    artistCache.delete(key(artist)); // re-inserted below: the most recently used come last
-    artistCache.set(key(artist), tracks);
+    found.set(artist, tracks);
+    cache.delete(key(artist)); // re-inserted below: the most recently used come last
+    cache.set(key(artist), tracks);
   }
-  const missing = artists.filter((artist) => !held.has(artist));
+  const missing = artists.filter((artist) => !found.has(artist));
   if (missing.length > 0) {
-    const scaler = { means: info.model.scalerMeans, stds: info.model.scalerStds };
     const rows = await db.track.findMany({
       where: { clusterId, primaryArtist: { in: missing } },
       orderBy: [{ popularity: "desc" }, { id: "asc" }],
       take: MAX_CANDIDATE_POOL,
       select: TRACK_SELECT,
     });
-    for (const artist of missing) held.set(artist, []);
-    for (const row of rows) held.get(row.primaryArtist)?.push(toRecTrack(row, scaler));
-    if (version === artistCacheVersion) {
-      for (const artist of missing) artistCache.set(key(artist), held.get(artist)!);
-      for (const oldest of artistCache.keys()) {
-        if (artistCache.size <= ARTIST_CACHE_ENTRIES) break;
-        artistCache.delete(oldest);
-      }
+    for (const artist of missing) found.set(artist, []);
+    for (const row of rows) found.get(row.primaryArtist)?.push(toRecTrack(row, held.scaler));
+    for (const artist of missing) cache.set(key(artist), found.get(artist)!);
+    for (const oldest of cache.keys()) {
+      if (cache.size <= ARTIST_CACHE_ENTRIES) break;
+      cache.delete(oldest);
     }
   }
-  return artists.flatMap((artist) => held.get(artist)!.filter((track) => track.popularity >= floor));
+  return artists.flatMap((artist) => found.get(artist)!.filter((track) => track.popularity >= floor));
 }
 
-/** The catalog as seeded: caches are kept per version, so a re-seed is seen at the next request. */
-function catalogVersion(info: CatalogInfo): string {
-  return `${info.model.seededAt.toISOString()}:${info.model.datasetChecksum}:${info.model.k}`;
-}
+const ARTIST_CACHE_ENTRIES = 50_000;
 
 /** Candidates are the most popular songs of a cluster above a floor; ranking then reorders them by taste. */
 const CANDIDATE_POOL = 1_500;
 const MAX_CANDIDATE_POOL = 24_000;
-
-/**
- * Candidate lists depend only on the catalog version, the cluster, the floor
- * and the pool size, so each server process reads them once per seed instead
- * of once per request (the biggest query of a request, and its z-scores).
- * Pools larger than CACHED_POOL_LIMIT are rare and not kept.
- */
-const candidateCache = new Map<string, Promise<RecTrack[]>>();
-let candidateCacheVersion = "";
 const CACHED_POOL_LIMIT = 6_000;
 
-function topTracksInCluster(db: Db, info: CatalogInfo, clusterId: number, floor: number, pool: number): Promise<RecTrack[]> {
-  const version = catalogVersion(info);
-  if (version !== candidateCacheVersion) {
-    candidateCache.clear();
-    candidateCacheVersion = version;
-  }
-  const key = `${clusterId}:${floor}:${pool}`;
-  const cached = candidateCache.get(key);
+function topTracksInCluster(db: Db, held: CatalogHeld, clusterId: number, floor: number, size: number): Promise<CandidatePool> {
+  const key = `${clusterId}:${floor}:${size}`;
+  const cached = held.pools.get(key);
   if (cached) return cached;
-  const scaler = { means: info.model.scalerMeans, stds: info.model.scalerStds };
   const load = db.track
     .findMany({
       where: { clusterId, popularity: { gte: floor } },
       orderBy: [{ popularity: "desc" }, { id: "asc" }],
-      take: pool,
+      take: size,
       select: TRACK_SELECT,
     })
-    .then((rows) => rows.map((row) => toRecTrack(row, scaler)));
-  if (pool <= CACHED_POOL_LIMIT) {
-    candidateCache.set(key, load);
-    load.catch(() => candidateCache.delete(key)); // a failed read is retried by the next request
+    .then((rows) => {
+      const tracks = rows.map((row) => toRecTrack(row, held.scaler));
+      return { tracks, ids: new Set(tracks.map((t) => t.id)) };
+    });
+  if (size <= CACHED_POOL_LIMIT) {
+    held.pools.set(key, load);
+    load.catch(() => held.pools.delete(key)); // a failed read is retried by the next request
   }
   return load;
 }
 
-async function matchLikedTracks(db: Db, request: RecommendationRequest, scaler: Scaler) {
+async function matchLikedTracks(db: Db, request: RecommendationRequest, held: CatalogHeld, rowsById: ReadonlyMap<string, TrackRow>) {
   const ids = [...new Set(request.trackIds)];
-  const rows = ids.length
-    ? await db.track.findMany({ where: { id: { in: ids } }, select: TRACK_SELECT })
-    : [];
-  const byId = new Map(rows.map((r) => [r.id, toRecTrack(r, scaler)]));
+  const byId = new Map([...rowsById].map(([id, row]) => [id, toRecTrack(row, held.scaler)]));
   const notFoundIds = ids.filter((id) => !byId.has(id));
 
   // Songs whose id is not in the catalog may still be there under another id (remasters, re-releases).
@@ -330,7 +394,7 @@ async function matchLikedTracks(db: Db, request: RecommendationRequest, scaler: 
       })
     : [];
   const byMatchKey = new Map<string, RecTrack>();
-  for (const row of nameRows) if (!byMatchKey.has(row.matchKey)) byMatchKey.set(row.matchKey, toRecTrack(row, scaler));
+  for (const row of nameRows) if (!byMatchKey.has(row.matchKey)) byMatchKey.set(row.matchKey, toRecTrack(row, held.scaler));
   const matchedByName = new Map(
     nameQueries.flatMap((s) => (byMatchKey.has(s.matchKey) ? [[s.id, byMatchKey.get(s.matchKey)!] as const] : [])),
   );

@@ -3,6 +3,8 @@ export interface RecTrack {
   id: string;
   name: string;
   artists: string[];
+  /** `artists` as rank.ts's artistKey spells them, when worked out ahead (candidate pools); internal, not shown. */
+  artistKeys?: readonly string[];
   primaryArtist: string;
   releaseYear: number | null; // null when the catalog's format has no release date
   popularity: number;
