@@ -31,10 +31,11 @@ test("first visit with 20,000 liked songs: 'Reading your liked songs: N of M', t
     expect(read).toBeGreaterThan(0);
     expect(read).toBeLessThan(total);
     // The header is there while it reads.
-    await expect(page.getByTestId("user-name")).toBeVisible();
+    await expect(page.locator("header").getByText("Demo Listener")).toBeVisible();
 
     await expect(page.getByTestId("dominant-label")).toBeVisible({ timeout: 90_000 });
     await expect(page.getByTestId("sync-progress")).toHaveCount(0);
+    await expect(page.locator("header")).toHaveCount(1); // the page's own: the progress screen's is gone
     // Every song it counted was read: stored, or skipped as a local file.
     const [{ n, skipped }] = await query<{ n: string; skipped: number }>(
       `SELECT (SELECT count(*) FROM saved_track WHERE user_id = 'demo') AS n, skipped_local AS skipped FROM spotify_user WHERE id = 'demo'`,

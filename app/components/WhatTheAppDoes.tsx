@@ -7,7 +7,7 @@ export function WhatTheAppDoes() {
         <li>Spotify asks you to let the app <strong>read your liked songs</strong> and <strong>create private playlists</strong>; nothing else.</li>
         <li>
           The app keeps your Spotify id and name, a copy of your liked songs (id, title, first artist, date liked) to
-          recommend from, and your Spotify sign-in, encrypted.
+          recommend from, the playlists you save through it, and your Spotify sign-in, encrypted.
         </li>
         <li>It never posts or changes anything on your Spotify account unless you ask: only “Save as a Spotify playlist” creates a playlist.</li>
       </ul>

@@ -12,7 +12,7 @@ import type { SyncProgress, SyncProgressFeed } from "@/lib/spotify/sync-progress
 export function FirstSyncProgress({ userName, progress }: { userName: string; progress: SyncProgressFeed }) {
   return (
     <main className="mx-auto max-w-5xl px-4 py-8 sm:px-6">
-      <AppHeader userName={userName} className="mb-8" />
+      <AppHeader userName={userName} className="mb-8" placeholder />
       <section className="rounded-xl border border-zinc-800 bg-zinc-900/60 p-6 sm:p-8" data-testid="sync-progress">
         <h1 className="text-2xl font-semibold">Getting to know your taste</h1>
         <p className="mt-2 text-zinc-300">

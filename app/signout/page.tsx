@@ -27,8 +27,8 @@ export default async function SignOut() {
         <section className="space-y-2 text-sm text-zinc-300">
           <h2 className="font-semibold text-zinc-100">What signing out does</h2>
           <p>
-            It ends your session in this browser. The app keeps your copy of your liked songs and your encrypted Spotify
-            sign-in, so that your next visit is quick. To take back its access to your Spotify account altogether, remove Taste Clusters
+            It ends your session in this browser. The app keeps its copy of your liked songs, the playlists you saved
+            and your encrypted Spotify sign-in, so that your next visit is quick. To take back its access to your Spotify account altogether, remove Taste Clusters
             from the apps on your Spotify account page.
           </p>
         </section>
