@@ -13,7 +13,9 @@ export default defineConfig({
   fullyParallel: false,
   workers: 1, // one fake Spotify and one database are shared by the tests
   retries: 0,
-  reporter: [["list"]],
+  // The app server's output goes to e2e-logs/app-server.log; the second reporter prints the part
+  // of it a failed test produced (E2E_SERVER_LOG=1 prints all of it as it comes).
+  reporter: [["list"], ["./e2e/support/server-log-reporter.ts"]],
   outputDir: "test-results",
   globalSetup: "./e2e/support/global-setup.ts",
   use: {

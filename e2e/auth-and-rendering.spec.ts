@@ -8,6 +8,7 @@ import path from "node:path";
 import { expect, test, type APIResponse, type BrowserContext, type Page } from "@playwright/test";
 import { matchKey } from "../lib/catalog/parse";
 import { control, query, signIn } from "./support/fixtures";
+import { markServerLog } from "./support/server-log";
 
 interface LoggedRequest {
   method: string;
@@ -118,13 +119,26 @@ test("the OAuth callback refuses a wrong, missing or foreign state, a missing st
   const tokenRequests = async () =>
     (await control<LoggedRequest[]>("GET", "/requests")).filter((r) => r.method === "POST" && r.path === "/accounts/api/token");
 
-  const attempts: { what: string; params: Record<string, string>; withoutStateCookie?: boolean; codeReachesSpotify: boolean }[] = [
-    { what: "a wrong state", params: { code: genuine.code, state: "Zm9yZ2VkLXN0YXRlLXZhbHVlLTEyMzQ1Njc4OTAxMjM0NQ" }, codeReachesSpotify: false },
-    { what: "no state", params: { code: genuine.code }, codeReachesSpotify: false },
-    { what: "another account's code and state (login CSRF)", params: foreign!, codeReachesSpotify: false },
-    { what: "the right code and state without the state cookie", params: genuine, withoutStateCookie: true, codeReachesSpotify: false },
-    { what: "a code Spotify refuses", params: { code: "AQBnotAcodeSpotifyEverIssued0123456789abcdef", state: genuine.state }, codeReachesSpotify: true },
+  // Each refusal is logged by next-auth as one line (lib/auth/options.ts), into the server's log (e2e-logs/).
+  const attempts: {
+    what: string;
+    params: Record<string, string>;
+    withoutStateCookie?: boolean;
+    codeReachesSpotify: boolean;
+    logged: string;
+  }[] = [
+    { what: "a wrong state", params: { code: genuine.code, state: "Zm9yZ2VkLXN0YXRlLXZhbHVlLTEyMzQ1Njc4OTAxMjM0NQ" }, codeReachesSpotify: false, logged: "state mismatch" },
+    { what: "no state", params: { code: genuine.code }, codeReachesSpotify: false, logged: "state mismatch" },
+    { what: "another account's code and state (login CSRF)", params: foreign!, codeReachesSpotify: false, logged: "state mismatch" },
+    { what: "the right code and state without the state cookie", params: genuine, withoutStateCookie: true, codeReachesSpotify: false, logged: "State cookie was missing." },
+    {
+      what: "a code Spotify refuses",
+      params: { code: "AQBnotAcodeSpotifyEverIssued0123456789abcdef", state: genuine.state },
+      codeReachesSpotify: true,
+      logged: "Spotify refused the code exchange (400 invalid_grant)",
+    },
   ];
+  const serverLog = markServerLog();
   for (const attempt of attempts) {
     if (attempt.withoutStateCookie) await context.clearCookies({ name: STATE_COOKIE });
     const before = (await tokenRequests()).length;
@@ -153,6 +167,10 @@ test("the OAuth callback refuses a wrong, missing or foreign state, a missing st
     }
     if (attempt.withoutStateCookie) await context.addCookies([stateCookie!]);
   }
+  // Logged: one line per refusal, no stack trace.
+  const nextAuthLines = () => serverLog.text().split("\n").filter((line) => line.startsWith("[next-auth]"));
+  await expect.poll(nextAuthLines).toEqual(attempts.map((a) => `[next-auth] OAUTH_CALLBACK_ERROR: ${a.logged}`));
+  expect(serverLog.text()).not.toMatch(/^\s+at /m);
   // Nothing was stored for the account whose code was pushed into this browser.
   expect(await query(`SELECT updated_at FROM spotify_token WHERE user_id = 'other'`)).toEqual(otherTokenBefore);
 

@@ -7,6 +7,7 @@ import { expect, test, type APIRequestContext, type BrowserContext, type Page } 
 import { decode } from "next-auth/jwt";
 import { openSecret } from "../lib/spotify/secret-box";
 import { control, query, signIn } from "./support/fixtures";
+import { markServerLog } from "./support/server-log";
 
 interface ControlPlaylist {
   id: string;
@@ -436,7 +437,9 @@ test("the export server action refuses cross-origin POSTs (CSRF), even carrying 
   // Foreign, opaque ("null": sandboxed iframes, data: URLs) and same-host-other-port origins, with demo's cookie.
   const sameOrigin = new URL(baseURL!).origin;
   const otherPort = `http://127.0.0.1:${Number(new URL(baseURL!).port) + 1}`;
-  for (const origin of [FOREIGN_ORIGIN, "null", otherPort, "https://127.0.0.1.evil.example"]) {
+  const foreignOrigins = [FOREIGN_ORIGIN, "null", otherPort, "https://127.0.0.1.evil.example"];
+  const serverLog = markServerLog();
+  for (const origin of foreignOrigins) {
     const response = await exportRequest.replay(context.request, origin);
     const body = await response.text();
     const refused = response.status() >= 400 || !/"status":"done"/.test(body);
@@ -450,6 +453,15 @@ test("the export server action refuses cross-origin POSTs (CSRF), even carrying 
   expect(log.filter((r) => r.method === "POST" && r.path.includes("playlists"))).toEqual([]);
   expect((await control<ControlPlaylist[]>("GET", "/users/demo/playlists")).length).toBe(before);
   expect(await exportRows("demo")).toBe(exportsBefore);
+  // Next refused each of them itself, and said so in the server's log (e2e-logs/): the fetch and the
+  // form post from every foreign origin, named by its host.
+  const refusedOrigins = () =>
+    [...serverLog.text().matchAll(/does not match `origin` header with value `([^`]*)` from a forwarded Server Actions request\. Aborting the action\./g)]
+      .map((m) => m[1])
+      .sort();
+  const hostOf = (origin: string) => (origin === "null" ? "null" : new URL(origin).host);
+  await expect.poll(refusedOrigins).toEqual(foreignOrigins.flatMap((o) => [hostOf(o), hostOf(o)]).sort());
+  expect(serverLog.text()).toContain("Error: Invalid Server Actions request.");
 
   // Control: the very same requests from the app's own origin do export, so the refusals above were the Origin check.
   const fromApp = await exportRequest.replay(context.request, sameOrigin);

@@ -4,6 +4,7 @@
 // sign-in page with the right message, and nothing is half-stored.
 import { expect, test, type Page } from "@playwright/test";
 import { control, query, signIn } from "./support/fixtures";
+import { markServerLog } from "./support/server-log";
 
 interface LoggedRequest {
   method: string;
@@ -67,6 +68,7 @@ test.describe("on the code exchange (POST /api/token, authorization_code)", () =
     test(`${name}: ${retried ? "waits and signs in" : "asks to sign in again, without repeating the exchange"}`, async ({ page }) => {
       const before = await storedState("demo");
       await failNext(TOKEN_PATH, fault);
+      const serverLog = markServerLog();
       await signIn(page, "demo");
       const exchanges = async () => (await loggedRequests("/accounts/api/token", "POST")).filter((r) => r.grantType === "authorization_code");
       if (retried) {
@@ -75,6 +77,7 @@ test.describe("on the code exchange (POST /api/token, authorization_code)", () =
         expect((await storedState("demo")).token?.updated_at).not.toBe(before.token?.updated_at);
       } else {
         await expectSignInPage(page, "SignInAgain", "Please sign in again");
+        await expect.poll(() => serverLog.text()).toContain("Sign-in did not finish (SignInAgain): code exchange: ");
         // A 5xx or a timeout may have spent the code: it is sent once, never again.
         expect(await exchanges()).toHaveLength(1);
         expect(await storedState("demo")).toEqual(before);
@@ -104,8 +107,10 @@ test.describe("on the profile request (GET /me)", () => {
     const before = await storedState("demo");
     // A Retry-After longer than a person should wait on a redirect: given up at once.
     await failNext(PROFILE_PATH, { status: 429, retryAfterSeconds: 30 }, 5);
+    const serverLog = markServerLog();
     await signIn(page, "demo");
     await expectSignInPage(page, "SpotifyBusy", "Spotify is busy right now");
+    await expect.poll(() => serverLog.text()).toContain("Sign-in did not finish (SpotifyBusy): profile request: ");
     await expect(page.getByTestId("signin-message")).toContainText("try again in a minute");
     expect(await storedState("demo")).toEqual(before);
   });
@@ -122,6 +127,7 @@ test.describe("on a token refresh (POST /api/token, refresh_token)", () => {
       await control("POST", "/expire-tokens");
       await control("DELETE", "/requests");
       await failNext(TOKEN_PATH, fault);
+      const serverLog = markServerLog();
       await page.goto("/recommendations");
       const refreshes = (await loggedRequests("/accounts/api/token", "POST")).filter((r) => r.grantType === "refresh_token");
       if (retried) {
@@ -131,6 +137,7 @@ test.describe("on a token refresh (POST /api/token, refresh_token)", () => {
       } else {
         // A refresh that may have reached Spotify is not repeated (it could rotate the token).
         await expect(page.getByTestId("empty-state")).toContainText("Spotify is not answering right now");
+        await expect.poll(() => serverLog.text()).toContain("Recommendations for a user failed: SpotifyUnavailableError: ");
         expect(refreshes).toHaveLength(1);
         expect((await storedState("demo")).token).toEqual(before.token);
         expect((await (await page.request.get("/api/auth/session")).json()).user?.id).toBe("demo");

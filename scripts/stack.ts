@@ -26,6 +26,11 @@ export interface StackOptions {
   /** Use a fake Spotify (demo mode and tests) instead of the real one. */
   fakeSpotify: false | { port: number; librarySize?: number; autoApprove?: boolean };
   log: (line: string) => void;
+  /**
+   * Where the app server's stdout and stderr go: the terminal (default), or a file, for the tests,
+   * whose negative cases make the server log errors on purpose; `echo` copies them to the terminal too.
+   */
+  serverOutput?: { file: string; echo: boolean };
 }
 
 export interface Stack {
@@ -114,10 +119,22 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     log(`Fake Spotify at ${fake.url} (demo mode: no Spotify account needed).`);
   }
 
+  const output = options.serverOutput;
   const next = spawn(process.execPath, [require_("next/dist/bin/next"), "start", "-H", "127.0.0.1", "-p", String(options.port)], {
     env,
-    stdio: ["ignore", "inherit", "inherit"],
+    stdio: ["ignore", output ? "pipe" : "inherit", output ? "pipe" : "inherit"],
   });
+  let file: fs.WriteStream | null = null;
+  if (output) {
+    fs.mkdirSync(path.dirname(output.file), { recursive: true });
+    file = fs.createWriteStream(output.file, { flags: "w" });
+    next.stdout!.pipe(file, { end: false });
+    next.stderr!.pipe(file, { end: false });
+    if (output.echo) {
+      next.stdout!.pipe(process.stdout, { end: false });
+      next.stderr!.pipe(process.stderr, { end: false });
+    }
+  }
   await waitForHealth(`${appUrl}/api/health`, next);
   log(`Taste Clusters is running at ${appUrl}`);
 
@@ -127,6 +144,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     fake,
     async stop() {
       await stopChild(next);
+      await new Promise<void>((resolve) => (file ? file.end(resolve) : resolve()));
       await fake?.close();
     },
   };

@@ -3,7 +3,7 @@
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { readLibraryFile } from "../e2e/fake-spotify/library";
 import { seedCatalog } from "../lib/catalog/seed";
 import { createDb, type Db } from "../lib/db/client";
@@ -50,6 +50,13 @@ describe("prepareCatalog (npm start's --catalog)", () => {
   const lines: string[] = [];
   const log = (line: string) => lines.push(line);
   const seededAt = async () => (await db.catalogModel.findUnique({ where: { id: 1 } }))?.seededAt.getTime();
+  // A seed's progress lines (lib/cli/progress.ts, on stderr): kept here, not printed by a passing run.
+  let progressLines: string[] = [];
+  beforeEach(() => {
+    progressLines = [];
+    vi.spyOn(console, "error").mockImplementation((line: unknown) => void progressLines.push(String(line)));
+  });
+  afterEach(() => vi.restoreAllMocks());
 
   beforeAll(async () => {
     database = await createTestDatabase("start_catalog");
@@ -116,6 +123,7 @@ describe("prepareCatalog (npm start's --catalog)", () => {
     await fs.writeFile(fixture, spotifySongsCsv(100));
     await prepare({ location: fixture });
     expect(await seededAt()).not.toBe(before);
+    expect(progressLines).toEqual(expect.arrayContaining([expect.stringMatching(/^read: started/), expect.stringMatching(/^write: started/)]));
     expect(await db.track.findUnique({ where: { id: `a${String(100).padStart(21, "0")}` } })).not.toBeNull();
   });
 

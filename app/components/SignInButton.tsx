@@ -7,7 +7,7 @@ export function SignInButton({ label = "Sign in with Spotify" }: { label?: strin
     <button
       type="button"
       onClick={() => signIn("spotify", { callbackUrl: "/recommendations" })}
-      className="rounded-full bg-brand px-6 py-3 font-semibold text-black transition hover:brightness-110 focus:outline-none focus-visible:ring-2 focus-visible:ring-white"
+      className="rounded-full bg-brand px-6 py-3 font-semibold text-black transition hover:brightness-110"
     >
       {label}
     </button>

@@ -1,14 +1,15 @@
-import Link from "next/link";
 import { redirect } from "next/navigation";
+import { Suspense } from "react";
+import { AppHeader } from "@/app/components/AppHeader";
 import { ProfileChart } from "@/app/components/ProfileChart";
-import { SignOutButton } from "@/app/components/SignOutButton";
 import { TasteMapChart } from "@/app/components/TasteMapChart";
 import { TasteMix } from "@/app/components/TasteMix";
 import { currentUser } from "@/lib/auth/session";
 import { getDb } from "@/lib/db/server";
-import { pageControlsSchema, recommendationsForUser, type PageControls, type UserRecommendations } from "@/lib/recommend/for-user";
+import { isFirstSync, pageControlsSchema, recommendationsForUser, type PageControls, type UserRecommendations } from "@/lib/recommend/for-user";
 import { isNotAllowlisted, SpotifyApiError } from "@/lib/spotify/client";
 import { SpotifyUnavailableError } from "@/lib/spotify/http";
+import { SyncProgressFeed } from "@/lib/spotify/sync-progress";
 import { SignInRequiredError } from "@/lib/spotify/tokens";
 import { emptyListMessage, playlistName } from "@/lib/recommend/present";
 import { ExportButton } from "./ExportButton";
@@ -16,19 +17,47 @@ import { ModeHeadline } from "./ModeHeadline";
 import { HiddenList } from "./NotForMe";
 import { RecommendationList } from "./RecommendationList";
 import { CARD, FOCUS_RING } from "./styles";
+import { FirstSyncProgress } from "./FirstSyncProgress";
 
 export const dynamic = "force-dynamic";
 
 type Search = Record<string, string | string[] | undefined>;
 
+/**
+ * A first visit streams: the progress of reading the liked songs first, then the recommendations.
+ * A return visit (the library was read before) renders the recommendations at once, without it.
+ */
 export default async function RecommendationsPage({ searchParams }: { searchParams: Promise<Search> }) {
+  const user = await currentUser();
+  if (!user) redirect("/signin");
+  if (!(await isFirstSync(await getDb(), user.id))) return <RecommendationsContent searchParams={searchParams} />;
+  const syncProgress = new SyncProgressFeed();
+  return (
+    <Suspense fallback={<FirstSyncProgress userName={user.name} progress={syncProgress} />}>
+      <RecommendationsContent searchParams={searchParams} syncProgress={syncProgress} />
+    </Suspense>
+  );
+}
+
+type ContentProps = { searchParams: Promise<Search>; syncProgress?: SyncProgressFeed };
+
+async function RecommendationsContent(props: ContentProps) {
+  try {
+    return await renderRecommendations(props);
+  } finally {
+    // Whatever happened (a redirect, bad controls, an error), the progress stream must end.
+    props.syncProgress?.close();
+  }
+}
+
+async function renderRecommendations({ searchParams, syncProgress }: ContentProps) {
   const user = await currentUser();
   if (!user) redirect("/signin");
   const controls = pageControlsSchema.parse(await searchParams);
 
   let view: UserRecommendations | { kind: "spotify-unavailable" };
   try {
-    view = await recommendationsForUser(await getDb(), user.id, controls);
+    view = await recommendationsForUser(await getDb(), user.id, controls, syncProgress);
   } catch (error) {
     if (error instanceof SignInRequiredError) redirect("/auth/expired");
     if (isNotAllowlisted(error)) redirect("/signin?error=NotAllowlisted");
@@ -39,13 +68,7 @@ export default async function RecommendationsPage({ searchParams }: { searchPara
 
   return (
     <main className="mx-auto max-w-5xl px-6 py-8">
-      <header className="mb-8 flex items-center justify-between gap-4">
-        <Link href="/" className="text-2xl font-bold tracking-tight">Taste Clusters</Link>
-        <div className="flex items-center gap-3 text-sm text-zinc-400">
-          <span data-testid="user-name">{user.name}</span>
-          <SignOutButton />
-        </div>
-      </header>
+      <AppHeader userName={user.name} className="mb-8" />
       <Body view={view} controls={controls} />
     </main>
   );

@@ -1,4 +1,6 @@
+import { AppHeader } from "@/app/components/AppHeader";
 import { SignInButton } from "@/app/components/SignInButton";
+import { WhatTheAppDoes } from "@/app/components/WhatTheAppDoes";
 
 const MESSAGES: Record<string, { title: string; body: string }> = {
   NotAllowlisted: {
@@ -10,6 +12,10 @@ const MESSAGES: Record<string, { title: string; body: string }> = {
   SessionExpired: {
     title: "Please sign in again",
     body: "Your Spotify sign-in has expired or was revoked, so we signed you out. Sign in again to continue.",
+  },
+  Cancelled: {
+    title: "You cancelled the sign-in",
+    body: "You chose Cancel on Spotify's page, so the app has no access to your account and stored nothing. Sign in whenever you like.",
   },
   AccessDenied: { title: "Sign-in cancelled", body: "You did not give the app access to your Spotify account." },
   OAuthCallback: { title: "Sign-in did not complete", body: "Spotify's answer could not be used. Please try again." },
@@ -29,17 +35,21 @@ export default async function SignIn({ searchParams }: { searchParams: Promise<{
   const { error } = await searchParams;
   const message = error ? (MESSAGES[error] ?? { title: "Sign-in did not complete", body: "Please try again." }) : null;
   return (
-    <main className="mx-auto flex min-h-screen max-w-xl flex-col justify-center gap-6 px-6">
-      <h1 className="text-3xl font-bold">Sign in</h1>
-      {message && (
-        <div role="alert" data-testid="signin-message" className="rounded-lg border border-amber-600/60 bg-amber-950/40 p-4">
-          <p className="font-semibold text-amber-200">{message.title}</p>
-          <p className="mt-1 text-amber-100/80">{message.body}</p>
+    <div className="mx-auto max-w-xl px-4 py-8 sm:px-6">
+      <AppHeader />
+      <main className="flex flex-col gap-6 py-12">
+        <h1 className="text-3xl font-bold">Sign in</h1>
+        {message && (
+          <div role="alert" data-testid="signin-message" className="rounded-lg border border-amber-600/60 bg-amber-950/40 p-4">
+            <p className="font-semibold text-amber-200">{message.title}</p>
+            <p className="mt-1 text-amber-100">{message.body}</p>
+          </div>
+        )}
+        <div>
+          <SignInButton />
         </div>
-      )}
-      <div>
-        <SignInButton />
-      </div>
-    </main>
+        <WhatTheAppDoes />
+      </main>
+    </div>
   );
 }

@@ -3,13 +3,15 @@ import { databaseUrl, dropDatabase, ensureDatabase } from "../../lib/db/database
 import { startThrowawayPostgres } from "../../lib/testing/throwaway-postgres";
 import { buildIfStale, startStack } from "../../scripts/stack";
 import { APP_PORT } from "../../playwright.config";
+import { ECHO_SERVER_LOG, SERVER_LOG_FILE } from "./server-log";
 
 export const FAKE_SPOTIFY_PORT = Number(process.env.E2E_FAKE_SPOTIFY_PORT ?? 4110);
 
 /**
  * Builds the app, then starts a fresh database (on DATABASE_URL's server, or a
  * throw-away embedded cluster), the fake Spotify and `next start`. Tests reach
- * the database through E2E_DATABASE_URL and the fake through FAKE_SPOTIFY_URL.
+ * the database through E2E_DATABASE_URL and the fake through FAKE_SPOTIFY_URL. The server's
+ * output goes to SERVER_LOG_FILE (and to the terminal too with E2E_SERVER_LOG=1).
  */
 export default async function globalSetup() {
   const log = (line: string) => console.log(`[e2e] ${line}`);
@@ -29,6 +31,7 @@ export default async function globalSetup() {
     port: APP_PORT,
     fakeSpotify: { port: FAKE_SPOTIFY_PORT },
     log,
+    serverOutput: { file: SERVER_LOG_FILE, echo: ECHO_SERVER_LOG },
   });
   process.env.E2E_DATABASE_URL = url;
   process.env.FAKE_SPOTIFY_URL = stack.fake!.url;

@@ -52,7 +52,7 @@ export function authOptions(): NextAuthOptions {
   return {
     secret: appSecret(),
     session: { strategy: "jwt", maxAge: 30 * 24 * 60 * 60 },
-    pages: { signIn: "/signin", error: "/signin" },
+    pages: { signIn: "/signin", signOut: "/signout", error: "/signin" },
     logger: oneLineLogger,
     providers: [
       {

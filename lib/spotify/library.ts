@@ -4,6 +4,7 @@ import pLimit from "p-limit";
 import { matchKey } from "../catalog/parse";
 import type { Db } from "../db/client";
 import type { UserSpotify } from "./client";
+import type { SyncProgress } from "./sync-progress";
 
 /** GET /me/tracks serves at most 50 items a page. */
 const PAGE_SIZE = 50;
@@ -43,9 +44,15 @@ function likedSong(item: SdkSavedTrack): LikedSong | null {
  * Brings the user's cached liked songs up to date. A return visit reads pages
  * newest first only until it meets a cached song; when the counts then
  * disagree with Spotify's `total` (songs were un-liked), or on the first
- * visit, it fetches every page, several at once.
+ * visit, it fetches every page, several at once, and tells `onProgress` how
+ * many songs it has read after each page.
  */
-export async function syncLibrary(db: Db, spotify: UserSpotify, userId: string): Promise<SyncResult> {
+export async function syncLibrary(
+  db: Db,
+  spotify: UserSpotify,
+  userId: string,
+  onProgress?: (progress: SyncProgress) => void,
+): Promise<SyncResult> {
   const page = (offset: number) => spotify.call((sdk) => sdk.currentUser.tracks.savedTracks(PAGE_SIZE, offset));
   const first = await page(0);
   const total = first.total;
@@ -86,8 +93,16 @@ export async function syncLibrary(db: Db, spotify: UserSpotify, userId: string):
   const offsets = [];
   for (let offset = PAGE_SIZE; offset < total && offset <= MAX_OFFSET; offset += PAGE_SIZE) offsets.push(offset);
   const pages = [first.items];
+  let read = first.items.length;
+  onProgress?.({ read, total });
+  const readPage = async (offset: number) => {
+    const { items } = await page(offset);
+    read += items.length;
+    onProgress?.({ read, total });
+    return items;
+  };
   try {
-    pages.push(...(await Promise.all(offsets.map((offset) => limit(async () => (await page(offset)).items)))));
+    pages.push(...(await Promise.all(offsets.map((offset) => limit(() => readPage(offset))))));
   } catch (error) {
     limit.clearQueue(); // one page failed: do not keep fetching the rest in the background
     throw error;
