@@ -3,6 +3,7 @@ import { SpotifyApi, type AccessToken, type IAuthStrategy, type SdkConfiguration
 import type { Db } from "../db/client";
 import { spotifyConfig } from "./config";
 import { retryingFetch, type RetryPolicy, DEFAULT_RETRY_POLICY, SpotifyUnavailableError } from "./http";
+import { rateLimitHold } from "./rate-limit";
 import { accessTokenFor } from "./tokens";
 
 /** A non-2xx answer of the Web API, with Spotify's own message. */
@@ -47,12 +48,13 @@ export interface UserSpotify {
 const SDK_ROOT_URL = "https://api.spotify.com/v1/";
 
 /**
- * The SDK for one user, talking to SPOTIFY_API_URL through the retrying fetch.
+ * The SDK for one user, talking to SPOTIFY_API_URL through the retrying fetch
+ * (whose 429 hold is shared through `db` with the app's other processes).
  * The SDK hard-codes https://api.spotify.com/v1/, so its fetch rewrites that prefix.
  */
 export function spotifyForUser(db: Db, userId: string, policy: RetryPolicy = DEFAULT_RETRY_POLICY): UserSpotify {
   const { apiUrl } = spotifyConfig();
-  const send = retryingFetch(policy);
+  const send = retryingFetch(policy, rateLimitHold(db));
   const auth = new StoredTokenStrategy(db, userId);
   const sdk = new SpotifyApi(auth, {
     fetch: async (input, init) => {
