@@ -68,9 +68,9 @@ export class RateLimitHold {
 
   /** Milliseconds until requests may go to Spotify again (≤ 0: now). */
   async msLeft(): Promise<number> {
-    const now = Date.now();
-    const until = Math.max(this.localUntil, await this.sharedUntil(now));
-    return until - Date.now();
+    const shared = await this.sharedUntil(Date.now());
+    // This process's own hold is read after the await: a 429 that arrived meanwhile must count.
+    return Math.max(this.localUntil, shared) - Date.now();
   }
 
   /** A 429 asked for `waitMs`: hold back every request, here and (with a store) in the other processes. */
