@@ -46,7 +46,20 @@ function likedSong(item: SdkSavedTrack): LikedSong | null {
  * the same user running waits for it and then uses what it stored, without
  * asking Spotify again (two tabs, or a page view in each of two processes).
  */
-export async function syncLibrary(...args: Parameters<typeof syncLibraryNow>): Promise<SyncResult> {
+export function syncLibrary(...args: Parameters<typeof syncLibraryNow>): Promise<SyncResult> {
+  const userId = args[2];
+  // Callers in this process share the running sync: one lock (and one connection) per user here.
+  let sync = runningSyncs.get(userId);
+  if (!sync) {
+    sync = syncLibraryOnce(...args).finally(() => runningSyncs.delete(userId));
+    runningSyncs.set(userId, sync);
+  }
+  return sync;
+}
+
+const runningSyncs = new Map<string, Promise<SyncResult>>();
+
+async function syncLibraryOnce(...args: Parameters<typeof syncLibraryNow>): Promise<SyncResult> {
   const [db, , userId] = args;
   const waitStartedAt = new Date();
   return withAdvisoryLock(db, `library-sync:${userId}`, async (waited) => {
