@@ -29,8 +29,6 @@ interface ControlPlaylist {
   uris: string[];
 }
 
-test.describe.configure({ mode: "serial" });
-
 test.beforeAll(async () => {
   second = await startSecondApp();
 });
