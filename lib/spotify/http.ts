@@ -82,12 +82,14 @@ export function retryingFetch(
             },
           ],
           afterResponse: [
-            async (_request, _options, response) => {
+            (_request, _options, response) => {
               if (response.status !== 429) return;
               const wait = retryAfterMs(response);
               // A wait we will not honour ends this request; it must not block the next ones.
               if (wait === null || wait > policy.maxRetryAfterMs) return;
-              await hold.holdFor(wait);
+              // Held here at once; the other processes learn it when the write lands (not awaited:
+              // this request's own retry waits out the window in any case).
+              void hold.holdFor(wait);
             },
           ],
         },

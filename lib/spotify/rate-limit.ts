@@ -25,8 +25,10 @@ export function postgresRateLimitStore(db: Db): SharedRateLimitStore {
       return rows[0]?.ms_left ?? 0;
     },
     async holdFor(waitMs) {
+      // From when the statement arrived, not from when it ran: the 429s of one window come in
+      // together, and their upserts of this row wait on each other's row lock.
       await db.$executeRaw`
-        INSERT INTO spotify_rate_limit (id, until) VALUES (1, clock_timestamp() + ${waitMs} * interval '1 millisecond')
+        INSERT INTO spotify_rate_limit (id, until) VALUES (1, statement_timestamp() + ${waitMs} * interval '1 millisecond')
         ON CONFLICT (id) DO UPDATE SET until = greatest(spotify_rate_limit.until, EXCLUDED.until)`;
     },
   };
@@ -73,7 +75,10 @@ export class RateLimitHold {
     return Math.max(this.localUntil, shared) - Date.now();
   }
 
-  /** A 429 asked for `waitMs`: hold back every request, here and (with a store) in the other processes. */
+  /**
+   * A 429 asked for `waitMs`: hold back every request, here at once and (with a store) in the
+   * other processes once the returned promise settles. It never rejects.
+   */
   async holdFor(waitMs: number): Promise<void> {
     const now = Date.now();
     const until = now + waitMs;
