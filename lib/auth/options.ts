@@ -2,7 +2,8 @@ import "server-only";
 import type { NextAuthOptions, Profile } from "next-auth";
 import { getDb } from "../db/server";
 import { SPOTIFY_SCOPES, spotifyConfig } from "../spotify/config";
-import { exchangeCode, fetchProfile, SignInFailedError, type SignInFailure } from "../spotify/sign-in";
+import { rateLimitHold } from "../spotify/rate-limit";
+import { exchangeCode, fetchProfile, SignInFailedError, SIGN_IN_RETRY_POLICY, type SignInFailure } from "../spotify/sign-in";
 import { saveTokens } from "../spotify/tokens";
 import { appSecret } from "./secret";
 
@@ -71,7 +72,9 @@ export function authOptions(): NextAuthOptions {
             if (!checks.state || params.state !== checks.state) throw new Error("state mismatch");
             if (!params.code) throw new Error("the callback carries no code");
             try {
-              return { tokens: await exchangeCode(spotify, params.code, provider.callbackUrl) };
+              // The app-wide 429 hold, shared with the app's other processes through the database.
+              const hold = rateLimitHold(await getDb());
+              return { tokens: await exchangeCode(spotify, params.code, provider.callbackUrl, SIGN_IN_RETRY_POLICY, hold) };
             } catch (error) {
               if (!(error instanceof SignInFailedError)) throw error;
               logFailure("code exchange", error);
@@ -85,7 +88,7 @@ export function authOptions(): NextAuthOptions {
             const failed = failureOf(tokens.access_token);
             if (failed) return { id: failedId(failed) };
             try {
-              const answer = await fetchProfile(spotify, tokens.access_token!);
+              const answer = await fetchProfile(spotify, tokens.access_token!, SIGN_IN_RETRY_POLICY, rateLimitHold(await getDb()));
               return answer.kind === "refused" ? { id: REFUSED_USER } : (answer.profile as SpotifyProfile);
             } catch (error) {
               if (!(error instanceof SignInFailedError)) throw error;

@@ -3,6 +3,7 @@ import { SpotifyApi, type AccessToken, type IAuthStrategy, type SdkConfiguration
 import type { Db } from "../db/client";
 import { spotifyConfig } from "./config";
 import { retryingFetch, type RetryPolicy, DEFAULT_RETRY_POLICY, SpotifyUnavailableError } from "./http";
+import { rateLimitHold } from "./rate-limit";
 import { accessTokenFor } from "./tokens";
 
 /** A non-2xx answer of the Web API, with Spotify's own message. */
@@ -18,17 +19,34 @@ export function isNotAllowlisted(error: unknown): boolean {
   return error instanceof SpotifyApiError && error.status === 403 && /not registered|developer dashboard/i.test(error.message);
 }
 
+/**
+ * How long one client reuses the token it read, instead of reading (and decrypting) it for
+ * every request: a full sync makes hundreds. accessTokenFor hands out only tokens valid for
+ * at least another minute, so a reused one is still good; a 401 drops it at once.
+ */
+const TOKEN_REUSE_MS = 30_000;
+
 /** Hands the SDK the user's stored token, refreshing it as needed. */
 class StoredTokenStrategy implements IAuthStrategy {
   /** Access tokens Spotify answered 401 to: the next request gets a refreshed one instead. */
   private readonly rejected = new Set<string>();
+  private current: { token: Promise<string>; readAt: number } | null = null;
   constructor(private readonly db: Db, private readonly userId: string) {}
   reject(token: string): void {
     this.rejected.add(token);
+    this.current = null;
   }
   setConfiguration(_configuration: SdkConfiguration): void {}
   async getOrCreateAccessToken(): Promise<AccessToken> {
-    const token = await accessTokenFor(this.db, this.userId, { rejected: this.rejected });
+    if (!this.current || Date.now() - this.current.readAt > TOKEN_REUSE_MS) {
+      const token = accessTokenFor(this.db, this.userId, { rejected: this.rejected });
+      this.current = { token, readAt: Date.now() };
+      // A failed read (Spotify refusing the refresh, the database down) is not reused.
+      token.catch(() => {
+        if (this.current?.token === token) this.current = null;
+      });
+    }
+    const token = await this.current.token;
     return { access_token: token, token_type: "Bearer", expires_in: 3600, refresh_token: "" };
   }
   async getAccessToken(): Promise<AccessToken | null> {
@@ -47,12 +65,13 @@ export interface UserSpotify {
 const SDK_ROOT_URL = "https://api.spotify.com/v1/";
 
 /**
- * The SDK for one user, talking to SPOTIFY_API_URL through the retrying fetch.
+ * The SDK for one user, talking to SPOTIFY_API_URL through the retrying fetch
+ * (whose 429 hold is shared through `db` with the app's other processes).
  * The SDK hard-codes https://api.spotify.com/v1/, so its fetch rewrites that prefix.
  */
 export function spotifyForUser(db: Db, userId: string, policy: RetryPolicy = DEFAULT_RETRY_POLICY): UserSpotify {
   const { apiUrl } = spotifyConfig();
-  const send = retryingFetch(policy);
+  const send = retryingFetch(policy, rateLimitHold(db));
   const auth = new StoredTokenStrategy(db, userId);
   const sdk = new SpotifyApi(auth, {
     fetch: async (input, init) => {

@@ -1,5 +1,6 @@
 import "server-only";
 import { createHash } from "node:crypto";
+import { withAdvisoryLock } from "../db/advisory-lock";
 import type { Db } from "../db/client";
 import type { UserSpotify } from "./client";
 
@@ -27,14 +28,16 @@ export function exportKey(name: string, trackUris: readonly string[]): string {
   return createHash("sha256").update(JSON.stringify([name, trackUris])).digest("hex");
 }
 
-// Concurrent calls for the same export in this process (a double click) share one run.
+// Concurrent calls for the same export in this process (a double click) share one run;
+// across processes an advisory lock on the export makes the later one wait and resume.
 const running = new Map<string, Promise<ExportResult>>();
 
 /**
  * Saves `trackIds` as a private playlist. Progress is recorded after every
  * step, so a retry of the same export never makes a second playlist: it
  * resumes into the first one, and after checking with Spotify how many songs
- * the playlist already holds it adds only the rest.
+ * the playlist already holds it adds only the rest. Clicked in two app
+ * processes at once, the second run waits for the first, then finds it done.
  */
 export function exportPlaylist(
   db: Db,
@@ -46,7 +49,9 @@ export function exportPlaylist(
   const key = `${userId}:${exportKey(request.name, uris)}`;
   const pending = running.get(key);
   if (pending) return pending;
-  const run = runExport(db, spotify, userId, request, uris).finally(() => running.delete(key));
+  const run = withAdvisoryLock(db, `playlist-export:${key}`, () => runExport(db, spotify, userId, request, uris)).finally(() =>
+    running.delete(key),
+  );
   running.set(key, run);
   return run;
 }

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import ky, { HTTPError, type KyInstance } from "ky";
+import { rateLimitHold, type RateLimitHold } from "./rate-limit";
 
 /** How hard to try before giving up with a friendly error. */
 export interface RetryPolicy {
@@ -25,18 +26,6 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
 
 const SAFE_TO_REPEAT = new Set(["GET", "HEAD", "PUT", "DELETE", "OPTIONS"]);
 
-/**
- * Spotify rate-limits the app as a whole (a rolling window), so after a 429
- * every request to Spotify in this process (Accounts service and Web API alike:
- * a sign-in's code exchange as much as a library sync) waits until its
- * Retry-After has passed, not only the one that got it. Epoch ms.
- */
-let rateLimitedUntil = 0;
-
-function rateLimitWait(): number {
-  return rateLimitedUntil - Date.now();
-}
-
 /** Retry-After in ms (seconds or an HTTP date), or null when absent. */
 function retryAfterMs(response: Response): number | null {
   const header = response.headers.get("Retry-After");
@@ -53,14 +42,22 @@ class WaitTooLongError extends Error {
 }
 
 /**
- * `fetch` for Spotify: honours 429 Retry-After (for every request to the host),
+ * `fetch` for Spotify: honours 429 Retry-After (for every request to Spotify: see `hold`),
  * retries 5xx, network errors and timeouts with exponential backoff and jitter,
  * within a time budget. A POST is only repeated after a 429 (Spotify did not
  * process it), so it is never applied twice. Resolves to the last Response
  * (never throws on an HTTP status), so callers decide what a status means;
  * throws SpotifyUnavailableError when there is no answer at all.
  */
-export function retryingFetch(policy: RetryPolicy = DEFAULT_RETRY_POLICY): (url: string, init?: RequestInit) => Promise<Response> {
+export function retryingFetch(
+  policy: RetryPolicy = DEFAULT_RETRY_POLICY,
+  /**
+   * Spotify rate-limits the app as a whole (a rolling window), so after a 429 every request
+   * to Spotify waits until its Retry-After has passed, not only the one that got it: in this
+   * process, and in every process on the same database when the hold is the database's.
+   */
+  hold: RateLimitHold = rateLimitHold(),
+): (url: string, init?: RequestInit) => Promise<Response> {
   const client: KyInstance = ky.create({ timeout: policy.timeoutMs, throwHttpErrors: true, fetch: undedupedFetch });
   return async (url, init = {}) => {
     const started = Date.now();
@@ -78,7 +75,7 @@ export function retryingFetch(policy: RetryPolicy = DEFAULT_RETRY_POLICY): (url:
           beforeRequest: [
             async () => {
               // Again after each wait: another 429 may have moved the limit meanwhile.
-              for (let wait = rateLimitWait(); wait > 0; wait = rateLimitWait()) {
+              for (let wait = await hold.msLeft(); wait > 0; wait = await hold.msLeft()) {
                 if (wait > Math.min(policy.maxRetryAfterMs, timeLeft())) throw new WaitTooLongError(`rate limited for ${wait} ms`);
                 await sleep(wait);
               }
@@ -90,7 +87,9 @@ export function retryingFetch(policy: RetryPolicy = DEFAULT_RETRY_POLICY): (url:
               const wait = retryAfterMs(response);
               // A wait we will not honour ends this request; it must not block the next ones.
               if (wait === null || wait > policy.maxRetryAfterMs) return;
-              rateLimitedUntil = Math.max(rateLimitedUntil, Date.now() + wait);
+              // Held here at once; the other processes learn it when the write lands (not awaited:
+              // this request's own retry waits out the window in any case).
+              void hold.holdFor(wait);
             },
           ],
         },

@@ -2,6 +2,7 @@ import "server-only";
 import type { Page, SavedTrack as SdkSavedTrack } from "@spotify/web-api-ts-sdk";
 import pLimit from "p-limit";
 import { matchKey } from "../catalog/parse";
+import { withAdvisoryLock } from "../db/advisory-lock";
 import type { Db } from "../db/client";
 import type { UserSpotify } from "./client";
 import type { SyncProgress } from "./sync-progress";
@@ -41,13 +42,48 @@ function likedSong(item: SdkSavedTrack): LikedSong | null {
 }
 
 /**
+ * Brings the user's cached liked songs up to date, one sync per user at a time
+ * across every app process on the database: a caller that finds another sync of
+ * the same user running waits for it and then uses what it stored, without
+ * asking Spotify again (two tabs, or a page view in each of two processes).
+ */
+export function syncLibrary(...args: Parameters<typeof syncLibraryNow>): Promise<SyncResult> {
+  const userId = args[2];
+  // Callers in this process share the running sync: one lock (and one connection) per user here.
+  let sync = runningSyncs.get(userId);
+  if (!sync) {
+    sync = syncLibraryOnce(...args).finally(() => runningSyncs.delete(userId));
+    runningSyncs.set(userId, sync);
+  }
+  return sync;
+}
+
+const runningSyncs = new Map<string, Promise<SyncResult>>();
+
+async function syncLibraryOnce(...args: Parameters<typeof syncLibraryNow>): Promise<SyncResult> {
+  const [db, , userId] = args;
+  const waitStartedAt = new Date();
+  return withAdvisoryLock(db, `library-sync:${userId}`, async (waited) => {
+    if (waited) {
+      const user = await db.spotifyUser.findUnique({ where: { id: userId }, select: { libraryTotal: true, skippedLocal: true, librarySyncedAt: true } });
+      // The sync we waited for finished (a failed one stored nothing): its result is ours.
+      if (user?.librarySyncedAt && user.librarySyncedAt >= waitStartedAt) {
+        const stored = await db.savedTrack.count({ where: { userId } });
+        return { total: user.libraryTotal, stored, added: 0, skippedLocal: user.skippedLocal, pagesFetched: 0, full: false };
+      }
+    }
+    return syncLibraryNow(...args);
+  });
+}
+
+/**
  * Brings the user's cached liked songs up to date. A return visit reads pages
  * newest first only until it meets a cached song; when the counts then
  * disagree with Spotify's `total` (songs were un-liked), or on the first
  * visit, it fetches every page, several at once, and tells `onProgress` how
  * many songs it has read after each page.
  */
-export async function syncLibrary(
+async function syncLibraryNow(
   db: Db,
   spotify: UserSpotify,
   userId: string,

@@ -2,6 +2,7 @@ import "server-only";
 import { z } from "zod";
 import type { SpotifyConfig } from "./config";
 import { retryingFetch, SpotifyUnavailableError, type RetryPolicy } from "./http";
+import { rateLimitHold, type RateLimitHold } from "./rate-limit";
 
 /**
  * The calls made while a person waits on the sign-in redirect go through the app's one retry
@@ -51,10 +52,16 @@ export type CodeExchangeTokens = z.infer<typeof tokenResponse>;
  * SignInFailedError when Spotify is busy or may have spent the code; a code Spotify refuses
  * (400) or credentials it refuses are plain errors: the sign-in page's generic message.
  */
-export async function exchangeCode(config: SpotifyConfig, code: string, redirectUri: string, policy = SIGN_IN_RETRY_POLICY): Promise<CodeExchangeTokens> {
+export async function exchangeCode(
+  config: SpotifyConfig,
+  code: string,
+  redirectUri: string,
+  policy = SIGN_IN_RETRY_POLICY,
+  hold: RateLimitHold = rateLimitHold(),
+): Promise<CodeExchangeTokens> {
   let response: Response;
   try {
-    response = await retryingFetch(policy)(`${config.accountsUrl}/api/token`, {
+    response = await retryingFetch(policy, hold)(`${config.accountsUrl}/api/token`, {
       method: "POST",
       headers: {
         Authorization: `Basic ${Buffer.from(`${config.clientId}:${config.clientSecret}`).toString("base64")}`,
@@ -85,10 +92,15 @@ export type ProfileAnswer = { kind: "profile"; profile: unknown } | { kind: "ref
  * The signed-in user's profile (GET /me), retried on 429, 5xx and timeouts within the budget.
  * A 403 is Spotify refusing a user its Development Mode app does not list.
  */
-export async function fetchProfile(config: SpotifyConfig, accessToken: string, policy = SIGN_IN_RETRY_POLICY): Promise<ProfileAnswer> {
+export async function fetchProfile(
+  config: SpotifyConfig,
+  accessToken: string,
+  policy = SIGN_IN_RETRY_POLICY,
+  hold: RateLimitHold = rateLimitHold(),
+): Promise<ProfileAnswer> {
   let response: Response;
   try {
-    response = await retryingFetch(policy)(`${config.apiUrl}/me`, { headers: { Authorization: `Bearer ${accessToken}` } });
+    response = await retryingFetch(policy, hold)(`${config.apiUrl}/me`, { headers: { Authorization: `Bearer ${accessToken}` } });
   } catch (error) {
     if (error instanceof SpotifyUnavailableError) throw new SignInFailedError("SpotifyBusy", `the profile request got no answer (${error.message})`);
     throw error;

@@ -4,6 +4,7 @@ import { appSecret } from "../auth/secret";
 import type { Db } from "../db/client";
 import { spotifyConfig } from "./config";
 import { retryingFetch, SpotifyUnavailableError } from "./http";
+import { rateLimitHold } from "./rate-limit";
 import { openSecret, sealSecret } from "./secret-box";
 
 /** Refresh this long before the hour is up, so a request never starts with a dying token. */
@@ -82,7 +83,7 @@ const tokenResponse = z.object({
 
 async function refreshTokens(db: Db, userId: string, refreshToken: string, seenUpdatedAt: Date): Promise<string> {
   const config = spotifyConfig();
-  const response = await retryingFetch()(`${config.accountsUrl}/api/token`, {
+  const response = await retryingFetch(undefined, rateLimitHold(db))(`${config.accountsUrl}/api/token`, {
     method: "POST",
     headers: {
       Authorization: `Basic ${Buffer.from(`${config.clientId}:${config.clientSecret}`).toString("base64")}`,
