@@ -1,10 +1,5 @@
-import { setTimeout as sleep } from "node:timers/promises";
-import type { Db } from "./client";
-
-/** How long one holder may keep a lock before PostgreSQL's side gives up on it (Prisma's transaction timeout). */
-const DEFAULT_HOLD_MS = 10 * 60_000;
-/** How often a caller that found the lock taken tries again. */
-const POLL_MS = 100;
+import pg from "pg";
+import { connectionStringOf, type Db } from "./client";
 
 /**
  * Runs `work` while holding a PostgreSQL advisory lock named `name`, so that at
@@ -12,30 +7,31 @@ const POLL_MS = 100;
  * `work` is told whether it had to wait for another holder first (it may then
  * reuse that holder's result instead of redoing it).
  *
- * The lock is transaction-scoped and the transaction does nothing else: `work`
- * writes through `db` (its own connections), so what it writes is committed
- * step by step and survives a crash, while the lock ends with the transaction,
- * or with the connection when the process dies. The holder keeps one pooled
- * connection for as long as `work` runs; a waiter keeps none (it polls with
- * pg_try_advisory_xact_lock): blocked waiters holding connections could take the
- * whole pool and starve the holder's own queries.
+ * The lock lives on a connection of its own, outside the pool `work` queries
+ * through: a lock held on a pooled connection for a whole sync or export would
+ * take one connection from the pool per running job, and enough jobs at once
+ * would leave their own queries none. The lock is session-scoped on that idle
+ * connection (no transaction stays open, so no idle-in-transaction timeout can
+ * end it), released when `work` ends, and by PostgreSQL if the process dies.
+ * `work` writes through `db`, so what it writes is committed step by step.
  */
-export async function withAdvisoryLock<T>(
-  db: Db,
-  name: string,
-  work: (waited: boolean) => Promise<T>,
-  options: { holdMs?: number } = {},
-): Promise<T> {
-  for (let waited = false; ; waited = true) {
-    const outcome = await db.$transaction(
-      async (tx) => {
-        const [{ locked }] = await tx.$queryRaw<{ locked: boolean }[]>`SELECT pg_try_advisory_xact_lock(hashtextextended(${name}, 0)) AS locked`;
-        return locked ? { result: await work(waited) } : null;
-      },
-      // maxWait: for a pooled connection; timeout: the whole hold.
-      { maxWait: 10_000, timeout: options.holdMs ?? DEFAULT_HOLD_MS },
-    );
-    if (outcome) return outcome.result;
-    await sleep(POLL_MS);
+export async function withAdvisoryLock<T>(db: Db, name: string, work: (waited: boolean) => Promise<T>): Promise<T> {
+  const lockConnection = new pg.Client({ connectionString: connectionStringOf(db), connectionTimeoutMillis: 5_000 });
+  // A dropped connection also drops the lock; that must not crash the process (an idle client's
+  // errors are emitted, not thrown). The work goes on; at worst another process repeats it.
+  lockConnection.on("error", (error) => console.error(`Advisory lock "${name}" lost its connection: ${error.message}`));
+  await lockConnection.connect();
+  try {
+    const key = [name];
+    const [{ locked }] = (await lockConnection.query<{ locked: boolean }>("SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS locked", key)).rows;
+    // Taken: wait for it on this connection of our own, which blocks nothing else.
+    if (!locked) await lockConnection.query("SELECT pg_advisory_lock(hashtextextended($1, 0))", key);
+    try {
+      return await work(!locked);
+    } finally {
+      await lockConnection.query("SELECT pg_advisory_unlock(hashtextextended($1, 0))", key).catch(() => {});
+    }
+  } finally {
+    await lockConnection.end().catch(() => {});
   }
 }

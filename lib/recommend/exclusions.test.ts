@@ -55,6 +55,24 @@ describe("user exclusions (Not for me)", () => {
     expect(await exclusionsFor(db, "ana")).toEqual([]);
   });
 
+  it("keeps at most the limit of each kind per user, letting the oldest go", async () => {
+    const { db } = workspace;
+    await db.spotifyUser.create({ data: { id: "cap" } });
+    const limits = { track: 2, artist: 1 };
+    for (const n of [11, 12, 13]) {
+      await addExclusion(db, "cap", { kind: "track", value: id(n) }, limits);
+      await new Promise((resolve) => setTimeout(resolve, 5)); // distinct created_at, so "oldest" is well defined
+    }
+    await addExclusion(db, "cap", { kind: "artist", value: "Rapper 1" }, limits);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await addExclusion(db, "cap", { kind: "artist", value: "Rapper 2" }, limits);
+    expect(await exclusionsFor(db, "cap")).toEqual([
+      { kind: "artist", value: "Rapper 2" },
+      { kind: "track", value: id(13) },
+      { kind: "track", value: id(12) },
+    ]);
+  });
+
   it("names hidden songs from the catalog (by id when it no longer has them) and artists by name", async () => {
     const items = await hiddenItems(workspace.db, [
       { kind: "track", value: id(11) },

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Db } from "../db/client";
-import { SPOTIFY_ID } from "./request";
+import { MAX_EXCLUDED_ARTISTS, MAX_TRACK_IDS, SPOTIFY_ID } from "./request";
 
 /**
  * "Not for me": songs and artists a user hid from their recommendations, stored per user
@@ -22,13 +22,28 @@ export interface HiddenItem {
   label: string;
 }
 
-/** Hides a song or an artist for this user; hiding it twice is a no-op. */
-export async function addExclusion(db: Db, userId: string, exclusion: Exclusion): Promise<void> {
+/**
+ * At most this many of each kind are kept per user, the newest: the same limits as the API's
+ * excludeIds / excludeArtists, so every page view's request stays bounded.
+ */
+export const EXCLUSION_LIMITS: Record<Exclusion["kind"], number> = { track: MAX_TRACK_IDS, artist: MAX_EXCLUDED_ARTISTS };
+
+/** Hides a song or an artist for this user; hiding it twice is a no-op. Past the limit the oldest of its kind is let go. */
+export async function addExclusion(db: Db, userId: string, exclusion: Exclusion, limits = EXCLUSION_LIMITS): Promise<void> {
   await db.userExclusion.upsert({
     where: { userId_kind_value: { userId, ...exclusion } },
     create: { userId, ...exclusion },
     update: {},
   });
+  const overflow = await db.userExclusion.findMany({
+    where: { userId, kind: exclusion.kind },
+    orderBy: [{ createdAt: "desc" }, { value: "asc" }],
+    skip: limits[exclusion.kind],
+    select: { value: true },
+  });
+  if (overflow.length > 0) {
+    await db.userExclusion.deleteMany({ where: { userId, kind: exclusion.kind, value: { in: overflow.map((row) => row.value) } } });
+  }
 }
 
 /** Undoes a hide; undoing what is not hidden is a no-op. */

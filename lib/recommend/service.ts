@@ -233,8 +233,9 @@ interface CatalogHeld {
   scaler: Scaler;
   clusterById: Map<number, CatalogInfo["clusters"][number]>;
   /**
-   * Candidate pools by cluster, floor and size, read once per version (the biggest query of a
-   * request, and its z-scores). Pools larger than CACHED_POOL_LIMIT are rare and not kept.
+   * Candidate pools by cluster and size (above popularity 0; a floor cuts them), read once per
+   * version (the biggest query of a request, and its z-scores). Pools larger than
+   * CACHED_POOL_LIMIT are rare and not kept.
    */
   pools: Map<string, Promise<CandidatePool>>;
   /**
@@ -357,25 +358,32 @@ const MAX_CANDIDATE_POOL = 24_000;
 const CACHED_POOL_LIMIT = 6_000;
 
 function topTracksInCluster(db: Db, held: CatalogHeld, clusterId: number, floor: number, size: number): Promise<CandidatePool> {
-  const key = `${clusterId}:${floor}:${size}`;
-  const cached = held.pools.get(key);
-  if (cached) return cached;
-  const load = db.track
-    .findMany({
-      where: { clusterId, popularity: { gte: floor } },
-      orderBy: [{ popularity: "desc" }, { id: "asc" }],
-      take: size,
-      select: TRACK_SELECT,
-    })
-    .then((rows) => {
-      const tracks = rows.map((row) => toRecTrack(row, held.scaler));
-      return { tracks, ids: new Set(tracks.map((t) => t.id)) };
-    });
-  if (size <= CACHED_POOL_LIMIT) {
-    held.pools.set(key, load);
-    load.catch(() => held.pools.delete(key)); // a failed read is retried by the next request
+  // Songs come most popular first, so the pool above a floor is the pool above 0 cut at the floor:
+  // one cached pool per cluster and size serves every floor a request may ask for.
+  const key = `${clusterId}:${size}`;
+  let load = held.pools.get(key);
+  if (!load) {
+    load = db.track
+      .findMany({
+        where: { clusterId },
+        orderBy: [{ popularity: "desc" }, { id: "asc" }],
+        take: size,
+        select: TRACK_SELECT,
+      })
+      .then((rows) => {
+        const tracks = rows.map((row) => toRecTrack(row, held.scaler));
+        return { tracks, ids: new Set(tracks.map((t) => t.id)) };
+      });
+    if (size <= CACHED_POOL_LIMIT) {
+      held.pools.set(key, load);
+      load.catch(() => held.pools.delete(key)); // a failed read is retried by the next request
+    }
   }
-  return load;
+  if (floor <= 0) return load;
+  return load.then((pool) => {
+    const tracks = pool.tracks.filter((t) => t.popularity >= floor);
+    return { tracks, ids: new Set(tracks.map((t) => t.id)) };
+  });
 }
 
 async function matchLikedTracks(db: Db, request: RecommendationRequest, held: CatalogHeld, rowsById: ReadonlyMap<string, TrackRow>) {

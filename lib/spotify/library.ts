@@ -44,15 +44,20 @@ function likedSong(item: SdkSavedTrack): LikedSong | null {
 /**
  * Brings the user's cached liked songs up to date, one sync per user at a time
  * across every app process on the database: a caller that finds another sync of
- * the same user running waits for it and then uses what it stored, without
- * asking Spotify again (two tabs, or a page view in each of two processes).
+ * the same user running waits for it, then uses what it stored when it stored a
+ * newer copy (two tabs, or a page view in each of two processes). A caller that
+ * joins a sync already running in this process gets no progress reports.
  */
-export function syncLibrary(...args: Parameters<typeof syncLibraryNow>): Promise<SyncResult> {
-  const userId = args[2];
+export function syncLibrary(
+  db: Db,
+  spotify: UserSpotify,
+  userId: string,
+  onProgress?: (progress: SyncProgress) => void,
+): Promise<SyncResult> {
   // Callers in this process share the running sync: one lock (and one connection) per user here.
   let sync = runningSyncs.get(userId);
   if (!sync) {
-    sync = syncLibraryOnce(...args).finally(() => runningSyncs.delete(userId));
+    sync = syncLibraryOnce(db, spotify, userId, onProgress).finally(() => runningSyncs.delete(userId));
     runningSyncs.set(userId, sync);
   }
   return sync;
@@ -62,12 +67,15 @@ const runningSyncs = new Map<string, Promise<SyncResult>>();
 
 async function syncLibraryOnce(...args: Parameters<typeof syncLibraryNow>): Promise<SyncResult> {
   const [db, , userId] = args;
-  const waitStartedAt = new Date();
+  const syncedAt = async () =>
+    (await db.spotifyUser.findUnique({ where: { id: userId }, select: { librarySyncedAt: true } }))?.librarySyncedAt?.getTime() ?? null;
+  // Compared with what it is after the wait, not with this machine's clock: another process's may differ.
+  const syncedBefore = await syncedAt();
   return withAdvisoryLock(db, `library-sync:${userId}`, async (waited) => {
     if (waited) {
       const user = await db.spotifyUser.findUnique({ where: { id: userId }, select: { libraryTotal: true, skippedLocal: true, librarySyncedAt: true } });
       // The sync we waited for finished (a failed one stored nothing): its result is ours.
-      if (user?.librarySyncedAt && user.librarySyncedAt >= waitStartedAt) {
+      if (user?.librarySyncedAt && user.librarySyncedAt.getTime() !== syncedBefore) {
         const stored = await db.savedTrack.count({ where: { userId } });
         return { total: user.libraryTotal, stored, added: 0, skippedLocal: user.skippedLocal, pagesFetched: 0, full: false };
       }
