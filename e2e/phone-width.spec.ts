@@ -1,4 +1,5 @@
-// Phone width: the home page never scrolls sideways, and the header stays on one line.
+// Phone width: the home, sign-in and sign-out pages never scroll sideways (the recommendations page:
+// recommendations-page.spec.ts), and the header stays on one line.
 import { expect, test, type Page, type TestInfo } from "@playwright/test";
 import { control, signIn } from "./support/fixtures";
 
@@ -10,14 +11,22 @@ async function attachScreenshot(page: Page, testInfo: TestInfo, name: string) {
   await testInfo.attach(name, { body: await page.screenshot({ fullPage: true }), contentType: "image/png" });
 }
 
+const PAGES = [
+  { name: "home", path: "/", ready: (page: Page) => page.getByRole("button", { name: "Sign in with Spotify" }) },
+  { name: "sign-in", path: "/signin", ready: (page: Page) => page.getByRole("button", { name: "Sign in with Spotify" }) },
+  { name: "sign-out", path: "/signout", ready: (page: Page) => page.getByTestId("signed-out") },
+];
+
 for (const width of [1280, 390]) {
-  test(`the home page at ${width} px does not scroll sideways`, async ({ page }, testInfo) => {
-    await page.setViewportSize({ width, height: 844 });
-    await page.goto("/");
-    await expect(page.getByRole("button", { name: "Sign in with Spotify" })).toBeVisible();
-    await attachScreenshot(page, testInfo, `home-${width}.png`);
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
-  });
+  for (const { name, path, ready } of PAGES) {
+    test(`the ${name} page at ${width} px does not scroll sideways`, async ({ page }, testInfo) => {
+      await page.setViewportSize({ width, height: 844 });
+      await page.goto(path);
+      await expect(ready(page)).toBeVisible();
+      await attachScreenshot(page, testInfo, `${name}-${width}.png`);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+    });
+  }
 }
 
 /** The header's items: each one's box, and on how many text lines its words are laid out. */

@@ -5,20 +5,25 @@ import { PrismaClient } from "./generated/client";
 export type Db = PrismaClient;
 export { Prisma } from "./generated/client";
 
-const connectionStrings = new WeakMap<Db, string>();
+/**
+ * What createDb made a client with, kept on the client under process-wide symbols rather than in a
+ * module's WeakMap: Next bundles this module into several server chunks, and a client made by one
+ * chunk's copy (lib/db/server.ts keeps one on globalThis) is used by code from the others.
+ */
+const CONNECTION_STRING = Symbol.for("taste-clusters.db.connectionString");
+const POOL = Symbol.for("taste-clusters.db.pool");
+type Made = { [CONNECTION_STRING]?: string; [POOL]?: pg.Pool };
 
 /**
  * The URL a client was made with, for work Prisma cannot do over its connections (COPY … FROM STDIN
  * in lib/catalog/store.ts).
  */
 export function connectionStringOf(db: Db): string {
-  const url = connectionStrings.get(db);
+  const url = (db as Made)[CONNECTION_STRING];
   if (url === undefined) throw new Error("this client was not made by createDb");
   return url;
 }
 
-/** The pg pool under each client createDb made: hot paths send plain SQL on it (see sqlPoolOf). */
-const poolByDb = new WeakMap<Db, pg.Pool>();
 
 /** A Prisma client over the `pg` driver adapter (no native engine needed). */
 export function createDb(url: string, options: { max?: number } = {}): Db {
@@ -30,8 +35,8 @@ export function createDb(url: string, options: { max?: number } = {}): Db {
   });
   // $disconnect() ends the pool, as it did when the adapter made its own.
   const db = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
-  poolByDb.set(db, pool);
-  connectionStrings.set(db, url);
+  // The pg pool under the client: hot paths send plain SQL on it (see sqlPoolOf).
+  Object.assign(db, { [POOL]: pool, [CONNECTION_STRING]: url });
   return db;
 }
 
@@ -42,6 +47,6 @@ export function createDb(url: string, options: { max?: number } = {}): Db {
  * small query is most of its cost; everything else goes through Prisma.
  */
 export function sqlPoolOf(db: Db): pg.Pool | null {
-  const pool = poolByDb.get(db);
+  const pool = (db as Made)[POOL];
   return pool && !pool.ending ? pool : null;
 }
