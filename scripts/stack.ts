@@ -165,7 +165,8 @@ async function waitForHealth(url: string, child: ChildProcess): Promise<void> {
   throw new Error(`The app did not answer ${url} within 120 s`);
 }
 
-function stopChild(child: ChildProcess): Promise<void> {
+/** Asks a child to stop (SIGTERM), and makes it (SIGKILL) after 10 s. */
+export function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     const force = setTimeout(() => child.kill("SIGKILL"), 10_000);

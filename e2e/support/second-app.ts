@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { APP_PORT } from "../../playwright.config";
+import { stopChild } from "../../scripts/stack";
 
 /** The second app process of the multi-process tests: next to the first, unless told otherwise. */
 export const SECOND_APP_PORT = Number(process.env.E2E_SECOND_APP_PORT ?? APP_PORT + 1);
@@ -54,16 +55,4 @@ async function waitForHealth(url: string, child: ChildProcess, output: () => str
   }
   child.kill("SIGKILL");
   throw new Error(`the second app did not answer ${url} within 60 s:\n${output()}`);
-}
-
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const force = setTimeout(() => child.kill("SIGKILL"), 10_000);
-    child.once("exit", () => {
-      clearTimeout(force);
-      resolve();
-    });
-    child.kill("SIGTERM");
-  });
 }
