@@ -12,7 +12,8 @@ export { Prisma } from "./generated/client";
  */
 const CONNECTION_STRING = Symbol.for("taste-clusters.db.connectionString");
 const POOL = Symbol.for("taste-clusters.db.pool");
-type Made = { [CONNECTION_STRING]?: string; [POOL]?: pg.Pool };
+const LOCK_POOL = Symbol.for("taste-clusters.db.lockPool");
+type Made = { [CONNECTION_STRING]?: string; [POOL]?: pg.Pool; [LOCK_POOL]?: pg.Pool };
 
 /**
  * The URL a client was made with, for work Prisma cannot do over its connections (COPY … FROM STDIN
@@ -49,4 +50,23 @@ export function createDb(url: string, options: { max?: number } = {}): Db {
 export function sqlPoolOf(db: Db): pg.Pool | null {
   const pool = (db as Made)[POOL];
   return pool && !pool.ending ? pool : null;
+}
+
+/**
+ * Connections that hold advisory locks (lib/db/advisory-lock.ts), kept apart from the client's
+ * pool so that jobs holding locks never take the connections their own queries need, and reused
+ * so that a page view's lock costs no new connection. Made on first use; idle connections close
+ * after 10 s and never keep the process alive.
+ */
+export function lockPoolOf(db: Db): pg.Pool {
+  const made = db as Made;
+  if (!made[LOCK_POOL]) {
+    const pool = new pg.Pool({ connectionString: connectionStringOf(db), max: 50, allowExitOnIdle: true, connectionTimeoutMillis: 5_000 });
+    // Only idle connections report here, and an idle one holds no lock (it is unlocked, or closed,
+    // before it goes back): the pool drops it, and there is nothing to act on. Unheard, the error
+    // would end the process.
+    pool.on("error", () => {});
+    made[LOCK_POOL] = pool;
+  }
+  return made[LOCK_POOL];
 }
