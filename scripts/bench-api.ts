@@ -113,6 +113,8 @@ function shuffled<T>(items: readonly T[], random: () => number): T[] {
 }
 
 const ms = (value: number) => `${value.toFixed(1)} ms`;
+/** Seconds of load (10 connections) before each route is measured, so that it is measured warm. */
+const WARM_UP_SECONDS = 3;
 
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
@@ -520,6 +522,13 @@ async function main() {
     }
     console.log(`warm-up: every body answered 200; ${dominantFound}/${bodies.length} with a dominant cluster and recommendations`);
     const apiRequests = bodies.map((body) => ({ method: "POST", path: "/api/recommendations", headers: { "content-type": "application/json" }, body }));
+    // Every route is measured warm: V8 compiles a function with its optimizing tier only after
+    // thousands of calls, and a server in service has long been past that. 64 requests are not.
+    const warmUp = async (requests: AutocannonRequest[]) => {
+      await load("warm-up (not reported)", { url: appUrl, connections: 10, seconds: WARM_UP_SECONDS, requests });
+      await drain(appUrl);
+    };
+    await warmUp(apiRequests);
     // Lower concurrencies first (short runs), then the target's; the server drains in between.
     const sweepRuns: LoadFigures[] = [];
     for (const n of sweep.filter((n) => n < connections)) {
@@ -531,6 +540,7 @@ async function main() {
 
     // Baselines, to separate the framework's cost from ours: a constant route (next-auth's
     // provider list: no database), and the cheapest route that reads the database (two one-row queries).
+    await warmUp([{ method: "GET", path: "/api/auth/providers" }]);
     const constant = await load("GET /api/auth/providers (constant baseline)", {
       url: appUrl,
       connections,
@@ -538,6 +548,7 @@ async function main() {
       requests: [{ method: "GET", path: "/api/auth/providers" }], serverPid: stack.serverPid,
     });
     await drain(appUrl);
+    await warmUp([{ method: "GET", path: "/api/health" }]);
     const health = await load("GET /api/health (baseline)", {
       url: appUrl,
       connections,

@@ -143,6 +143,108 @@ function scoreOf(
 }
 
 /**
+ * Genre names and artist keys as small integers, shared by the candidate tables of one catalog
+ * version: a candidate's genre and artist signals become array reads instead of map look-ups.
+ */
+export class CandidateVocabulary {
+  readonly genres = new Map<string, number>();
+  readonly artists = new Map<string, number>();
+  // Scratch arrays by id for one ranking at a time (ranking is synchronous): filled from the
+  // request's signals, and the entries set are put back to 0 before it returns.
+  private genreShareScratch = new Float64Array(0);
+  private artistSongsScratch = new Float64Array(0);
+  private artistExcludedScratch = new Uint8Array(0);
+
+  idOf(names: Map<string, number>, name: string): number {
+    let id = names.get(name);
+    if (id === undefined) names.set(name, (id = names.size));
+    return id;
+  }
+
+  /** The scratch arrays, at least as long as the vocabulary, all zero. */
+  scratch() {
+    if (this.genreShareScratch.length < this.genres.size) this.genreShareScratch = new Float64Array(this.genres.size * 2);
+    if (this.artistSongsScratch.length < this.artists.size) {
+      this.artistSongsScratch = new Float64Array(this.artists.size * 2);
+      this.artistExcludedScratch = new Uint8Array(this.artists.size * 2);
+    }
+    return { genreShare: this.genreShareScratch, artistSongs: this.artistSongsScratch, artistExcluded: this.artistExcludedScratch };
+  }
+}
+
+/** The typed columns of a CandidateTable, shared by its views. */
+interface CandidateColumns {
+  readonly tracks: readonly RecTrack[];
+  readonly dims: number;
+  readonly z: Float64Array;
+  readonly popularity: Float64Array;
+  readonly explicit: Uint8Array;
+  /** Row r's genres are genreIds[genreStart[r] … genreStart[r + 1]), in the track's order. */
+  readonly genreStart: Int32Array;
+  readonly genreIds: Int32Array;
+  readonly artistStart: Int32Array;
+  readonly artistIds: Int32Array;
+}
+
+/**
+ * Candidates laid out for scoring: standardized features, popularity and genre and artist ids in
+ * typed arrays, built once per candidate pool and catalog version, so that scoring ~2,000 of them
+ * per request is a loop over numbers. Its first `length` rows are used, less the `skip` ones: a
+ * pool comes most popular first, so the songs above a popularity floor are a prefix of it. (A
+ * class, so that every table and view has one shape and the scoring loop stays monomorphic.)
+ */
+export class CandidateTable {
+  constructor(
+    readonly columns: CandidateColumns,
+    readonly length: number,
+    /** Rows to leave out (1), e.g. songs another table of the same ranking already holds. */
+    readonly skip: Uint8Array | null,
+  ) {}
+
+  get tracks() {
+    return this.columns.tracks;
+  }
+
+  /** The first `length` rows, less the `skip` ones (no copy). */
+  prefix(length: number, skip: Uint8Array | null = this.skip): CandidateTable {
+    return length === this.length && skip === this.skip ? this : new CandidateTable(this.columns, Math.min(length, this.tracks.length), skip);
+  }
+
+  /** How many of the first rows have popularity ≥ floor (in a table in popularity order: those above it). */
+  rowsAbove(floor: number): number {
+    const { popularity } = this.columns;
+    let rows = 0;
+    while (rows < popularity.length && popularity[rows] >= floor) rows++;
+    return rows;
+  }
+}
+
+export function candidateTable(tracks: readonly RecTrack[], vocabulary: CandidateVocabulary): CandidateTable {
+  const dims = tracks.length ? tracks[0].z.length : 0;
+  const z = new Float64Array(tracks.length * dims);
+  const popularity = new Float64Array(tracks.length);
+  const explicit = new Uint8Array(tracks.length);
+  const genreStart = new Int32Array(tracks.length + 1);
+  const artistStart = new Int32Array(tracks.length + 1);
+  const genreIds: number[] = [];
+  const artistIds: number[] = [];
+  tracks.forEach((track, row) => {
+    z.set(track.z, row * dims);
+    popularity[row] = track.popularity;
+    explicit[row] = track.explicit === true ? 1 : 0;
+    for (const genre of track.genres) genreIds.push(vocabulary.idOf(vocabulary.genres, genre));
+    for (const key of artistKeysOf(track)) artistIds.push(vocabulary.idOf(vocabulary.artists, key));
+    genreStart[row + 1] = genreIds.length;
+    artistStart[row + 1] = artistIds.length;
+  });
+  const columns: CandidateColumns = {
+    tracks, dims, z, popularity, explicit,
+    genreStart, genreIds: Int32Array.from(genreIds), artistStart, artistIds: Int32Array.from(artistIds),
+  };
+  return new CandidateTable(columns, tracks.length, null);
+}
+
+/**
  * Ranks `candidates` (already from the right cluster and above the popularity floor) by score:
  * closeness to the centroid of `liked` (the user's songs in that cluster), the user's affinity for
  * the candidate's genres and artists, and popularity; popularity, then id, break ties. Drops songs
@@ -150,34 +252,74 @@ function scoreOf(
  * picked, explicit songs when not allowed, and artists past their cap.
  */
 export function rankCandidates(candidates: readonly RecTrack[], liked: readonly RecTrack[], options: RankOptions): Recommendation[] {
+  const vocabulary = new CandidateVocabulary();
+  return rankTables([candidateTable(candidates, vocabulary)], vocabulary, liked, options);
+}
+
+/** rankCandidates over the rows of `tables` (built with `vocabulary`), which hold no track twice. */
+export function rankTables(
+  tables: readonly CandidateTable[], vocabulary: CandidateVocabulary, liked: readonly RecTrack[], options: RankOptions,
+): Recommendation[] {
   if (options.limit <= 0) return [];
   const weights = options.weights ?? DEFAULT_WEIGHTS;
   const likedIds = new Set([...(options.excludeIds ?? []), ...liked.map((t) => t.id)]);
   const seenSongs = new Set([...(options.excludeSongs ?? []), ...liked.map((t) => t.matchKey)]);
   const taste = liked.length ? centroidOf(liked.map((t) => t.z)) : null;
-  const excludedArtists = options.excludeArtists?.size ? options.excludeArtists : null;
 
-  // Scores only, in plain arrays; then an order over them. Reasons are worked out for the picked.
-  const kept: RecTrack[] = [];
-  const scores: number[] = [];
-  for (const track of candidates) {
-    if (likedIds.has(track.id) || (!options.allowExplicit && track.explicit === true)) continue;
-    if (excludedArtists && artistKeysOf(track).some((a) => excludedArtists.has(a))) continue;
-    kept.push(track);
-    scores.push(scoreOf(track, taste, options.signals, weights));
+  const { genreShare, artistSongs, artistExcluded } = vocabulary.scratch();
+  const touchedGenres: number[] = [];
+  const touchedArtists: number[] = [];
+  const signals = options.signals;
+  if (signals) {
+    for (const [genre, share] of signals.genres) {
+      const id = vocabulary.genres.get(genre);
+      if (id !== undefined) touchedGenres.push(id), (genreShare[id] = share);
+    }
+    for (const [key, songs] of signals.artists) {
+      const id = vocabulary.artists.get(key);
+      if (id !== undefined) touchedArtists.push(id), (artistSongs[id] = songs);
+    }
   }
+  let anyArtistExcluded = false;
+  for (const key of options.excludeArtists ?? []) {
+    const id = vocabulary.artists.get(key);
+    if (id !== undefined) touchedArtists.push(id), (artistExcluded[id] = 1), (anyArtistExcluded = true);
+  }
+
+  // Scores of the rows kept, with their table and row; reasons are worked out for the picked only.
+  const total = tables.reduce((sum, t) => sum + t.length, 0);
+  const kept: KeptRows = {
+    count: 0, scores: new Float64Array(total), popularities: new Float64Array(total),
+    tableOf: new Int32Array(total), rowOf: new Int32Array(total),
+  };
+  const scoring: Scoring = {
+    taste, weights, allowExplicit: options.allowExplicit, withSignals: signals !== undefined,
+    genreShare, artistSongs, artistExcluded, anyArtistExcluded,
+  };
+  try {
+    for (let t = 0; t < tables.length; t++) scoreRows(tables[t], t, scoring, kept);
+  } finally {
+    for (const id of touchedGenres) genreShare[id] = 0;
+    for (const id of touchedArtists) (artistSongs[id] = 0), (artistExcluded[id] = 0);
+  }
+  const { scores, popularities, tableOf, rowOf } = kept;
+
+  const trackAt = (k: number) => tables[tableOf[k]].tracks[rowOf[k]];
   // Higher score first; popularity, then id, break ties (ids are unique: a strict order).
   const before = (a: number, b: number) =>
     scores[a] !== scores[b] ? scores[a] > scores[b]
-    : kept[a].popularity !== kept[b].popularity ? kept[a].popularity > kept[b].popularity
-    : kept[a].id < kept[b].id;
+    : popularities[a] !== popularities[b] ? popularities[a] > popularities[b]
+    : trackAt(a).id < trackAt(b).id;
 
   const perArtist = new Map<string, number>();
   const picked: Recommendation[] = [];
-  for (const index of inOrder(kept.length, before)) {
-    if (picked.length >= options.limit) break;
-    const track = kept[index];
-    if (seenSongs.has(track.matchKey)) continue;
+  const order = new LazyOrder(kept.count, before);
+  for (let index = order.next(); index >= 0 && picked.length < options.limit; index = order.next()) {
+    const track = trackAt(index);
+    // Checked here, for the few songs taken in order, rather than for every row: reading each
+    // row's track object to get its id cost more than scoring it (and skipping a song here or
+    // before scoring leaves the same order for the rest).
+    if (likedIds.has(track.id) || seenSongs.has(track.matchKey)) continue;
     const primary = artistKey(track.primaryArtist);
     const byArtist = perArtist.get(primary) ?? 0;
     if (byArtist >= options.maxPerArtist) continue;
@@ -193,28 +335,115 @@ export function rankCandidates(candidates: readonly RecTrack[], liked: readonly 
   return picked;
 }
 
+/** What scoring a row needs besides the row: the request's taste and signals as arrays by id. */
+interface Scoring {
+  taste: number[] | null;
+  weights: RankWeights;
+  allowExplicit: boolean;
+  withSignals: boolean;
+  genreShare: Float64Array;
+  artistSongs: Float64Array;
+  artistExcluded: Uint8Array;
+  anyArtistExcluded: boolean;
+}
+
+/** Scores, popularity and place of the rows kept, in the order they were scored. */
+interface KeptRows {
+  count: number;
+  scores: Float64Array;
+  popularities: Float64Array;
+  tableOf: Int32Array;
+  rowOf: Int32Array;
+}
+
+/** Scores the table's rows into `kept`, leaving out explicit songs when not allowed and excluded artists. */
+function scoreRows(table: CandidateTable, tableIndex: number, scoring: Scoring, kept: KeptRows) {
+  const { dims, z, popularity, explicit, genreStart, genreIds, artistStart, artistIds } = table.columns;
+  const { length, skip } = table;
+  const { taste, allowExplicit, withSignals, genreShare, artistSongs, artistExcluded, anyArtistExcluded } = scoring;
+  const { sound, genre, artist, popularity: popularityWeight } = scoring.weights;
+  const { scores, popularities, tableOf, rowOf } = kept;
+  let count = kept.count;
+  rows: for (let row = 0; row < length; row++) {
+    if (skip !== null && skip[row] === 1) continue;
+    if (!allowExplicit && explicit[row] === 1) continue;
+    const firstArtist = artistStart[row];
+    const endArtist = artistStart[row + 1];
+    if (anyArtistExcluded) {
+      for (let a = firstArtist; a < endArtist; a++) if (artistExcluded[artistIds[a]] === 1) continue rows;
+    }
+    // The same arithmetic, in the same order, as scoreOf: the two must agree to the last bit.
+    let distance = 0;
+    if (taste !== null) {
+      let sum = 0;
+      for (let d = 0, at = row * dims; d < dims; d++, at++) {
+        const diff = z[at] - taste[d];
+        sum += diff * diff;
+      }
+      distance = Math.sqrt(sum);
+    }
+    let genreAffinity = 0;
+    let likedSongs = 0;
+    if (withSignals) {
+      const firstGenre = genreStart[row];
+      for (let g = firstGenre, end = genreStart[row + 1]; g < end; g++) {
+        const affinity = genreShare[genreIds[g]] * (g === firstGenre ? 1 : SECONDARY_GENRE_FACTOR);
+        if (affinity > genreAffinity) genreAffinity = affinity;
+      }
+      for (let a = firstArtist; a < endArtist; a++) {
+        const songs = artistSongs[artistIds[a]];
+        if (songs > likedSongs) likedSongs = songs;
+      }
+    }
+    scores[count] =
+      -sound * distance +
+      genre * genreAffinity +
+      artist * (likedSongs === 0 ? 0 : 1 - 0.5 ** likedSongs) + // 1 − ½⁰ is 0 exactly; pow costs
+      popularityWeight * (popularity[row] / 100);
+    popularities[count] = popularity[row];
+    tableOf[count] = tableIndex;
+    rowOf[count] = row;
+    count++;
+  }
+  kept.count = count;
+}
+
 /**
  * 0..count-1 in the order `before` defines, lazily, from a binary heap: building it takes O(n)
  * and each next one O(log n), so when the caller stops after a few dozen of 2,000 candidates
- * the rest are never ordered (a full sort ordered them all, with a closure call per comparison).
+ * the rest are never ordered. next() is -1 once all are out.
  */
-function* inOrder(count: number, before: (a: number, b: number) => boolean): Generator<number> {
-  const heap = Array.from({ length: count }, (_, i) => i);
-  const siftDown = (from: number, size: number) => {
+class LazyOrder {
+  private readonly heap: Int32Array;
+  private size: number;
+
+  constructor(count: number, private readonly before: (a: number, b: number) => boolean) {
+    this.heap = new Int32Array(count);
+    for (let i = 0; i < count; i++) this.heap[i] = i;
+    this.size = count;
+    for (let i = (count >> 1) - 1; i >= 0; i--) this.siftDown(i);
+  }
+
+  next(): number {
+    if (this.size === 0) return -1;
+    const top = this.heap[0];
+    this.heap[0] = this.heap[--this.size];
+    this.siftDown(0);
+    return top;
+  }
+
+  private siftDown(from: number) {
+    const { heap, size, before } = this;
     for (let at = from; ; ) {
       const left = 2 * at + 1;
       if (left >= size) return;
       const child = left + 1 < size && before(heap[left + 1], heap[left]) ? left + 1 : left;
       if (!before(heap[child], heap[at])) return;
-      [heap[at], heap[child]] = [heap[child], heap[at]];
+      const swap = heap[at];
+      heap[at] = heap[child];
+      heap[child] = swap;
       at = child;
     }
-  };
-  for (let i = (count >> 1) - 1; i >= 0; i--) siftDown(i, count);
-  for (let size = count; size > 0; size--) {
-    yield heap[0];
-    heap[0] = heap[size - 1];
-    siftDown(0, size - 1);
   }
 }
 

@@ -3,8 +3,10 @@ import { readCatalogInfo, TRACK_SELECT, type CatalogInfo } from "../catalog/stor
 import { CLUSTER_FEATURES } from "../catalog/types";
 import { sqlPoolOf, type Db } from "../db/client";
 import {
-  artistKey, DEFAULT_WEIGHTS, MAX_LIKED_ARTISTS, mostLikedArtists, popularityFloors, rankCandidates, tasteSignals, type Recommendation,
+  artistKey, candidateTable, CandidateVocabulary, DEFAULT_WEIGHTS, MAX_LIKED_ARTISTS, mostLikedArtists, popularityFloors,
+  rankTables, tasteSignals, type CandidateTable, type Recommendation,
 } from "./rank";
+import { sharedFreshRead } from "./fresh-read";
 import { apportion, centroidOf, clusterShares, type RecTrack } from "./taste";
 import { whyThisSong } from "./why";
 
@@ -108,10 +110,10 @@ export interface RecommendationWithTaste {
 }
 
 export async function recommendWithTaste(db: Db, request: RecommendationRequest, catalog?: CatalogInfo): Promise<RecommendationWithTaste> {
-  const { held, rowsById } = await readCatalogAndLikedTracks(db, request, catalog);
+  const { held, byId } = await readCatalogAndLikedTracks(db, request, catalog);
   const { info, scaler, clusterById } = held;
 
-  const liked = await matchLikedTracks(db, request, held, rowsById);
+  const liked = await matchLikedTracks(db, request, held, byId);
   const shares = clusterShares(liked.tracks.map((t) => t.clusterId));
   const result: RecommendationResult = {
     catalog: { format: info.model.format, columns: info.model.columns },
@@ -155,8 +157,8 @@ export async function recommendWithTaste(db: Db, request: RecommendationRequest,
   let floorUsed = request.minPopularity;
   for (const { clusterId, slots } of plan) {
     const likedHere = liked.tracks.filter((t) => t.clusterId === clusterId);
-    const rank = (candidates: RecTrack[]) =>
-      rankCandidates(candidates, likedHere, {
+    const rank = (candidates: CandidateTable[]) =>
+      rankTables(candidates, held.vocabulary, likedHere, {
         limit: slots,
         maxPerArtist: request.maxPerArtist,
         allowExplicit: request.allowExplicit,
@@ -170,24 +172,24 @@ export async function recommendWithTaste(db: Db, request: RecommendationRequest,
       // Candidates: the cluster's most popular songs, plus every song of it by an artist the user
       // likes (an artist's lesser-known songs are often what a person wants next).
       // A pool that is not full already holds every song of the cluster above the floor.
-      let byLikedArtists: RecTrack[] | null = null;
-      const candidatesWith = async (popular: CandidatePool, pool: number) => {
-        if (popular.tracks.length < pool) return popular.tracks;
-        byLikedArtists ??= await tracksByArtistsInCluster(db, held, clusterId, floor, likedArtists);
-        return unionById(popular, byLikedArtists);
+      let byLikedArtists: ArtistSongs[] | null = null;
+      const candidatesWith = async (popular: PoolAboveFloor, pool: number) => {
+        if (popular.table.length < pool) return [popular.table];
+        byLikedArtists ??= await tracksByArtistsInCluster(db, held, clusterId, likedArtists);
+        return unionById(popular, floor, byLikedArtists);
       };
       // Widen the pool before lowering the floor: duplicates and the artist cap
       // can use up the most popular songs while many more pass the floor.
       let pool = Math.max(CANDIDATE_POOL, slots * 20);
       let popular = await topTracksInCluster(db, held, clusterId, floor, pool);
       let ranked = rank(await candidatesWith(popular, pool));
-      while (ranked.length < slots && popular.tracks.length === pool && pool < MAX_CANDIDATE_POOL) {
+      while (ranked.length < slots && popular.table.length === pool && pool < MAX_CANDIDATE_POOL) {
         pool = Math.min(pool * 4, MAX_CANDIDATE_POOL);
         popular = await topTracksInCluster(db, held, clusterId, floor, pool);
         ranked = rank(await candidatesWith(popular, pool));
       }
       // A full pool means a lower floor would only return the same most popular songs again.
-      if (ranked.length >= slots || floor === 0 || popular.tracks.length === pool) {
+      if (ranked.length >= slots || floor === 0 || popular.table.length === pool) {
         floorUsed = Math.min(floorUsed, floor);
         for (const r of ranked) {
           alreadyPicked.add(r.track.matchKey);
@@ -211,15 +213,40 @@ export async function recommendWithTaste(db: Db, request: RecommendationRequest,
   return withTaste();
 }
 
-/** A cluster's most popular songs above a floor, ready to rank: standardized, artist keys worked out. */
+/** A cluster's most popular songs, most popular first, ready to rank (rank.ts CandidateTable). */
 interface CandidatePool {
-  tracks: RecTrack[];
-  ids: ReadonlySet<string>;
+  table: CandidateTable;
+  /** Row of each song in `table`. */
+  rowById: ReadonlyMap<string, number>;
 }
 
-function unionById(pool: CandidatePool, more: readonly RecTrack[]): RecTrack[] {
-  if (more.length === 0) return pool.tracks;
-  return [...pool.tracks, ...more.filter((t) => !pool.ids.has(t.id))];
+/** A pool cut at a popularity floor: its first table.length songs. */
+interface PoolAboveFloor {
+  pool: CandidatePool;
+  table: CandidateTable;
+}
+
+/** One primary artist's songs in one cluster, most popular first, ready to rank. */
+interface ArtistSongs {
+  table: CandidateTable;
+  /** By pool: which of these songs the pool holds (1), so that no song is ranked twice. */
+  inPool: WeakMap<CandidatePool, Uint8Array>;
+}
+
+/** The pool's songs above the floor, and the liked artists' songs above it that the pool does not hold. */
+function unionById(popular: PoolAboveFloor, floor: number, byArtists: readonly ArtistSongs[]): CandidateTable[] {
+  const tables = [popular.table];
+  for (const songs of byArtists) {
+    const above = songs.table.rowsAbove(floor);
+    if (above === 0) continue;
+    let inPool = songs.inPool.get(popular.pool);
+    if (!inPool) {
+      inPool = Uint8Array.from(songs.table.tracks, (t) => (popular.pool.rowById.has(t.id) ? 1 : 0));
+      songs.inPool.set(popular.pool, inPool);
+    }
+    tables.push(songs.table.prefix(above, inPool));
+  }
+  return tables;
 }
 
 /**
@@ -238,13 +265,24 @@ interface CatalogHeld {
    * CACHED_POOL_LIMIT are rare and not kept.
    */
   pools: Map<string, Promise<CandidatePool>>;
+  /** Genre and artist ids of every candidate table made for this version. */
+  vocabulary: CandidateVocabulary;
   /**
-   * Songs of one cluster by one primary artist (any popularity, most popular first), the most
-   * recently used kept: a user's artists repeat from one visit to the next, and reading them
-   * costs more than ranking them. Only the artists not held yet are read.
+   * Songs of one cluster by one primary artist (any popularity, most popular first), ready to
+   * rank: a user's artists repeat from one visit to the next, and reading them costs more than
+   * ranking them. Only the artists not held yet are read.
    */
-  artistSongs: Map<string, RecTrack[]>;
+  artistSongs: Map<string, ArtistSongs>;
+  /**
+   * Tracks read by id for requests (null: not in this catalog), the first read kept until
+   * LIKED_CACHE_ENTRIES: a user's liked songs come back with every request, and reading and
+   * standardizing their rows was most of a warm request's database work. Rows of one version
+   * never change, so a request that finds all its ids here only checks the version.
+   */
+  tracksById: Map<string, RecTrack | null>;
 }
+
+const LIKED_CACHE_ENTRIES = 50_000;
 
 const heldByDb = new WeakMap<Db, { version: string; held: Promise<CatalogHeld | null> }>();
 
@@ -268,7 +306,9 @@ function catalogHeld(db: Db, version: string, given?: CatalogInfo): Promise<Cata
       scaler: { means: info.model.scalerMeans, stds: info.model.scalerStds },
       clusterById: new Map(info.clusters.map((c) => [c.id, c])),
       pools: new Map(),
+      vocabulary: new CandidateVocabulary(),
       artistSongs: new Map(),
+      tracksById: new Map(),
     } satisfies CatalogHeld;
   })();
   heldByDb.set(db, { version, held });
@@ -301,37 +341,71 @@ async function readVersionAndTracks(db: Db, ids: string[]): Promise<VersionAndTr
   return result.rows;
 }
 
-/** The catalog this request is answered from, and the liked tracks found by id (rows, by id). */
+/**
+ * The catalog's version alone, for a request whose tracks are all held: one read shared by the
+ * requests that ask while it is on its way (fresh-read.ts), so under load most requests send no
+ * query, and each still sees every re-seed committed before it asked.
+ */
+const VERSION_SQL = `SELECT seeded_at AS "seededAt", dataset_checksum AS "datasetChecksum", k FROM catalog_model WHERE id = 1`;
+const versionReads = new WeakMap<Db, () => Promise<string | null>>();
+
+function freshCatalogVersion(db: Db): Promise<string | null> {
+  let read = versionReads.get(db);
+  if (!read) {
+    read = sharedFreshRead(async () => {
+      const pool = sqlPoolOf(db);
+      type Row = { seededAt: Date; datasetChecksum: string; k: number };
+      const rows = pool
+        ? (await pool.query<Row>({ name: "recommend-version", text: VERSION_SQL })).rows
+        : await db.$queryRawUnsafe<Row[]>(VERSION_SQL);
+      return rows.length ? catalogVersion(rows[0]) : null;
+    });
+    versionReads.set(db, read);
+  }
+  return read();
+}
+
+/** The catalog this request is answered from, and the liked tracks found by id. */
 async function readCatalogAndLikedTracks(db: Db, request: RecommendationRequest, given?: CatalogInfo) {
   const ids = [...new Set(request.trackIds)];
+  const current = heldByDb.get(db);
+  const known = current && (await current.held.catch(() => null));
+  if (known && ids.every((id) => known.tracksById.has(id)) && (await freshCatalogVersion(db)) === known.version) {
+    return { held: known, byId: foundIn(known.tracksById, ids) };
+  }
   // A re-seed between the version query and reading the model makes the two disagree: read again.
   for (let attempt = 0; attempt < 3; attempt++) {
     const rows = await readVersionAndTracks(db, ids);
     if (rows.length === 0) throw new CatalogNotSeededError();
     const held = await catalogHeld(db, catalogVersion(rows[0]), given);
     if (!held) continue;
-    const rowsById = new Map<string, TrackRow>();
-    for (const row of rows) if (row.id !== null) rowsById.set(row.id as string, row as TrackRow);
-    return { held, rowsById };
+    const read = new Map<string, RecTrack>();
+    for (const row of rows) if (row.id !== null) read.set(row.id as string, toRecTrack(row as TrackRow, held.scaler));
+    for (const id of ids) {
+      if (held.tracksById.size >= LIKED_CACHE_ENTRIES) held.tracksById.delete(held.tracksById.keys().next().value!);
+      held.tracksById.set(id, read.get(id) ?? null);
+    }
+    return { held, byId: read };
   }
   throw new Error("the catalog changed three times while reading it");
 }
 
-/** A cluster's songs above the floor by any of `artists` (primary artist, as the catalog spells it). */
+function foundIn(tracksById: ReadonlyMap<string, RecTrack | null>, ids: readonly string[]): Map<string, RecTrack> {
+  const found = new Map<string, RecTrack>();
+  for (const id of ids) {
+    const track = tracksById.get(id);
+    if (track) found.set(id, track);
+  }
+  return found;
+}
+
+/** A cluster's songs by each of `artists` (primary artist, as the catalog spells it) that has any. */
 async function tracksByArtistsInCluster(
-  db: Db, held: CatalogHeld, clusterId: number, floor: number, artists: readonly string[],
-): Promise<RecTrack[]> {
+  db: Db, held: CatalogHeld, clusterId: number, artists: readonly string[],
+): Promise<ArtistSongs[]> {
   const cache = held.artistSongs;
   const key = (artist: string) => `${clusterId}|${artist}`;
-  const found = new Map<string, RecTrack[]>();
-  for (const artist of artists) {
-    const tracks = cache.get(key(artist));
-    if (tracks === undefined) continue;
-    found.set(artist, tracks);
-    cache.delete(key(artist)); // re-inserted below: the most recently used come last
-    cache.set(key(artist), tracks);
-  }
-  const missing = artists.filter((artist) => !found.has(artist));
+  const missing = artists.filter((artist) => !cache.has(key(artist)));
   if (missing.length > 0) {
     const rows = await db.track.findMany({
       where: { clusterId, primaryArtist: { in: missing } },
@@ -339,15 +413,20 @@ async function tracksByArtistsInCluster(
       take: MAX_CANDIDATE_POOL,
       select: TRACK_SELECT,
     });
-    for (const artist of missing) found.set(artist, []);
+    const found = new Map<string, RecTrack[]>(missing.map((artist) => [artist, []]));
     for (const row of rows) found.get(row.primaryArtist)?.push(toRecTrack(row, held.scaler));
-    for (const artist of missing) cache.set(key(artist), found.get(artist)!);
-    for (const oldest of cache.keys()) {
-      if (cache.size <= ARTIST_CACHE_ENTRIES) break;
-      cache.delete(oldest);
+    for (const [artist, tracks] of found) {
+      // The first read kept, up to ARTIST_CACHE_ENTRIES (a map keeps insertion order: the oldest go first).
+      if (cache.size >= ARTIST_CACHE_ENTRIES) cache.delete(cache.keys().next().value!);
+      cache.set(key(artist), { table: candidateTable(tracks, held.vocabulary), inPool: new WeakMap() });
     }
   }
-  return artists.flatMap((artist) => found.get(artist)!.filter((track) => track.popularity >= floor));
+  const songs: ArtistSongs[] = [];
+  for (const artist of artists) {
+    const entry = cache.get(key(artist));
+    if (entry && entry.table.length > 0) songs.push(entry);
+  }
+  return songs;
 }
 
 const ARTIST_CACHE_ENTRIES = 50_000;
@@ -357,7 +436,7 @@ const CANDIDATE_POOL = 1_500;
 const MAX_CANDIDATE_POOL = 24_000;
 const CACHED_POOL_LIMIT = 6_000;
 
-function topTracksInCluster(db: Db, held: CatalogHeld, clusterId: number, floor: number, size: number): Promise<CandidatePool> {
+function topTracksInCluster(db: Db, held: CatalogHeld, clusterId: number, floor: number, size: number): Promise<PoolAboveFloor> {
   // Songs come most popular first, so the pool above a floor is the pool above 0 cut at the floor:
   // one cached pool per cluster and size serves every floor a request may ask for.
   const key = `${clusterId}:${size}`;
@@ -372,23 +451,18 @@ function topTracksInCluster(db: Db, held: CatalogHeld, clusterId: number, floor:
       })
       .then((rows) => {
         const tracks = rows.map((row) => toRecTrack(row, held.scaler));
-        return { tracks, ids: new Set(tracks.map((t) => t.id)) };
+        return { table: candidateTable(tracks, held.vocabulary), rowById: new Map(tracks.map((t, row) => [t.id, row])) };
       });
     if (size <= CACHED_POOL_LIMIT) {
       held.pools.set(key, load);
       load.catch(() => held.pools.delete(key)); // a failed read is retried by the next request
     }
   }
-  if (floor <= 0) return load;
-  return load.then((pool) => {
-    const tracks = pool.tracks.filter((t) => t.popularity >= floor);
-    return { tracks, ids: new Set(tracks.map((t) => t.id)) };
-  });
+  return load.then((pool) => ({ pool, table: floor <= 0 ? pool.table : pool.table.prefix(pool.table.rowsAbove(floor)) }));
 }
 
-async function matchLikedTracks(db: Db, request: RecommendationRequest, held: CatalogHeld, rowsById: ReadonlyMap<string, TrackRow>) {
+async function matchLikedTracks(db: Db, request: RecommendationRequest, held: CatalogHeld, byId: ReadonlyMap<string, RecTrack>) {
   const ids = [...new Set(request.trackIds)];
-  const byId = new Map([...rowsById].map(([id, row]) => [id, toRecTrack(row, held.scaler)]));
   const notFoundIds = ids.filter((id) => !byId.has(id));
 
   // Songs whose id is not in the catalog may still be there under another id (remasters, re-releases).
