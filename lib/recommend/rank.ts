@@ -54,7 +54,7 @@ export function tasteSignals(liked: readonly RecTrack[]): TasteSignals {
       for (const genre of track.genres) genreWeight.set(genre, (genreWeight.get(genre) ?? 0) + 1 / track.genres.length);
       genreTotal++;
     }
-    for (const name of new Set(track.artists.map(artistKey))) artists.set(name, (artists.get(name) ?? 0) + 1);
+    for (const name of new Set(artistKeysOf(track))) artists.set(name, (artists.get(name) ?? 0) + 1);
   }
   const genres = new Map([...genreWeight].map(([genre, weight]) => [genre, weight / genreTotal]));
   return { genres, artists };
@@ -154,6 +154,10 @@ export class CandidateVocabulary {
   private genreShareScratch = new Float64Array(0);
   private artistSongsScratch = new Float64Array(0);
   private artistExcludedScratch = new Uint8Array(0);
+  private keptScratch: KeptRows = {
+    count: 0, scores: new Float64Array(0), popularities: new Float64Array(0), tableOf: new Int32Array(0), rowOf: new Int32Array(0),
+  };
+  private heapScratch = new Int32Array(0);
 
   idOf(names: Map<string, number>, name: string): number {
     let id = names.get(name);
@@ -169,6 +173,19 @@ export class CandidateVocabulary {
       this.artistExcludedScratch = new Uint8Array(this.artists.size * 2);
     }
     return { genreShare: this.genreShareScratch, artistSongs: this.artistSongsScratch, artistExcluded: this.artistExcludedScratch };
+  }
+
+  /** Room for `rows` scored rows and their heap, reused from one ranking to the next (no garbage per request). */
+  keptRows(rows: number): { kept: KeptRows; heap: Int32Array } {
+    if (this.keptScratch.scores.length < rows) {
+      const size = Math.max(rows, 2 * this.keptScratch.scores.length);
+      this.keptScratch = {
+        count: 0, scores: new Float64Array(size), popularities: new Float64Array(size), tableOf: new Int32Array(size), rowOf: new Int32Array(size),
+      };
+      this.heapScratch = new Int32Array(size);
+    }
+    this.keptScratch.count = 0;
+    return { kept: this.keptScratch, heap: this.heapScratch };
   }
 }
 
@@ -287,11 +304,9 @@ export function rankTables(
   }
 
   // Scores of the rows kept, with their table and row; reasons are worked out for the picked only.
-  const total = tables.reduce((sum, t) => sum + t.length, 0);
-  const kept: KeptRows = {
-    count: 0, scores: new Float64Array(total), popularities: new Float64Array(total),
-    tableOf: new Int32Array(total), rowOf: new Int32Array(total),
-  };
+  let total = 0;
+  for (const table of tables) total += table.length;
+  const { kept, heap } = vocabulary.keptRows(total);
   const scoring: Scoring = {
     taste, weights, allowExplicit: options.allowExplicit, withSignals: signals !== undefined,
     genreShare, artistSongs, artistExcluded, anyArtistExcluded,
@@ -313,7 +328,7 @@ export function rankTables(
 
   const perArtist = new Map<string, number>();
   const picked: Recommendation[] = [];
-  const order = new LazyOrder(kept.count, before);
+  const order = new LazyOrder(heap, kept.count, before);
   for (let index = order.next(); index >= 0 && picked.length < options.limit; index = order.next()) {
     const track = trackAt(index);
     // Checked here, for the few songs taken in order, rather than for every row: reading each
@@ -414,11 +429,10 @@ function scoreRows(table: CandidateTable, tableIndex: number, scoring: Scoring, 
  * the rest are never ordered. next() is -1 once all are out.
  */
 class LazyOrder {
-  private readonly heap: Int32Array;
   private size: number;
 
-  constructor(count: number, private readonly before: (a: number, b: number) => boolean) {
-    this.heap = new Int32Array(count);
+  /** `heap`: room for at least `count` entries, overwritten. */
+  constructor(private readonly heap: Int32Array, count: number, private readonly before: (a: number, b: number) => boolean) {
     for (let i = 0; i < count; i++) this.heap[i] = i;
     this.size = count;
     for (let i = (count >> 1) - 1; i >= 0; i--) this.siftDown(i);
