@@ -233,6 +233,8 @@ interface ArtistSongs {
   inPool: WeakMap<CandidatePool, Uint8Array>;
 }
 
+const NO_ARTIST_SONGS: ArtistSongs = { table: candidateTable([], new CandidateVocabulary()), inPool: new WeakMap() };
+
 /** The pool's songs above the floor, and the liked artists' songs above it that the pool does not hold. */
 function unionById(popular: PoolAboveFloor, floor: number, byArtists: readonly ArtistSongs[]): CandidateTable[] {
   const tables = [popular.table];
@@ -418,7 +420,8 @@ async function tracksByArtistsInCluster(
     for (const [artist, tracks] of found) {
       // The first read kept, up to ARTIST_CACHE_ENTRIES (a map keeps insertion order: the oldest go first).
       if (cache.size >= ARTIST_CACHE_ENTRIES) cache.delete(cache.keys().next().value!);
-      cache.set(key(artist), { table: candidateTable(tracks, held.vocabulary), inPool: new WeakMap() });
+      // Most liked artists have no song in a given cluster: those share one empty entry.
+      cache.set(key(artist), tracks.length ? { table: candidateTable(tracks, held.vocabulary), inPool: new WeakMap() } : NO_ARTIST_SONGS);
     }
   }
   const songs: ArtistSongs[] = [];
