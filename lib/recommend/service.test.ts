@@ -146,6 +146,22 @@ describe("recommend() on a cluster larger than the candidate pool", () => {
     expect(after.recommendations[0].track.id).toBe(id(4));
   }, 60_000);
 
+  it("serves concurrent warm requests from one shared version read, with the same answers", async () => {
+    const file = path.join(workspace.work, "spotify_songs.csv");
+    await fs.writeFile(file, catalog(true));
+    await seedCatalog(workspace.db, { file, k: 2 });
+    const request = { ...DEFAULT_REQUEST, trackIds: [id(1), id(2)], limit: 5 };
+    const expected = await recommend(workspace.db, request);
+
+    const pool = sqlPoolOf(workspace.db)!;
+    const queries = vi.spyOn(pool, "query");
+    const answers = await Promise.all(Array.from({ length: 20 }, () => recommend(workspace.db, request)));
+    // The first read is shared by the requests that ask while it is on its way, the second by the rest.
+    expect(queries.mock.calls.length).toBeLessThanOrEqual(2);
+    queries.mockRestore();
+    for (const answer of answers) expect(answer).toEqual(expected);
+  }, 60_000);
+
   it("answers the same through a Prisma client with no pool to share (plain SQL through Prisma)", async () => {
     const request = { ...DEFAULT_REQUEST, trackIds: [id(1), id(2), id(100), "0".repeat(22)], limit: 8, mode: "mix" as const };
     const own = new PrismaClient({ adapter: new PrismaPg({ connectionString: workspace.url, max: 2 }) });

@@ -372,8 +372,14 @@ async function readCatalogAndLikedTracks(db: Db, request: RecommendationRequest,
   const ids = [...new Set(request.trackIds)];
   const current = heldByDb.get(db);
   const known = current && (await current.held.catch(() => null));
-  if (known && ids.every((id) => known.tracksById.has(id)) && (await freshCatalogVersion(db)) === known.version) {
-    return { held: known, byId: foundIn(known.tracksById, ids) };
+  if (known) {
+    // Taken before the await: other requests may push these out of the cache meanwhile.
+    const cached = ids.map((id) => known.tracksById.get(id));
+    if (cached.every((track) => track !== undefined) && (await freshCatalogVersion(db)) === known.version) {
+      const byId = new Map<string, RecTrack>();
+      for (const track of cached) if (track) byId.set(track.id, track);
+      return { held: known, byId };
+    }
   }
   // A re-seed between the version query and reading the model makes the two disagree: read again.
   for (let attempt = 0; attempt < 3; attempt++) {
@@ -392,22 +398,18 @@ async function readCatalogAndLikedTracks(db: Db, request: RecommendationRequest,
   throw new Error("the catalog changed three times while reading it");
 }
 
-function foundIn(tracksById: ReadonlyMap<string, RecTrack | null>, ids: readonly string[]): Map<string, RecTrack> {
-  const found = new Map<string, RecTrack>();
-  for (const id of ids) {
-    const track = tracksById.get(id);
-    if (track) found.set(id, track);
-  }
-  return found;
-}
-
 /** A cluster's songs by each of `artists` (primary artist, as the catalog spells it) that has any. */
 async function tracksByArtistsInCluster(
   db: Db, held: CatalogHeld, clusterId: number, artists: readonly string[],
 ): Promise<ArtistSongs[]> {
   const cache = held.artistSongs;
   const key = (artist: string) => `${clusterId}|${artist}`;
-  const missing = artists.filter((artist) => !cache.has(key(artist)));
+  const found = new Map<string, ArtistSongs>();
+  for (const artist of artists) {
+    const entry = cache.get(key(artist));
+    if (entry) found.set(artist, entry);
+  }
+  const missing = artists.filter((artist) => !found.has(artist));
   if (missing.length > 0) {
     const rows = await db.track.findMany({
       where: { clusterId, primaryArtist: { in: missing } },
@@ -415,21 +417,21 @@ async function tracksByArtistsInCluster(
       take: MAX_CANDIDATE_POOL,
       select: TRACK_SELECT,
     });
-    const found = new Map<string, RecTrack[]>(missing.map((artist) => [artist, []]));
-    for (const row of rows) found.get(row.primaryArtist)?.push(toRecTrack(row, held.scaler));
-    for (const [artist, tracks] of found) {
+    const read = new Map<string, RecTrack[]>(missing.map((artist) => [artist, []]));
+    for (const row of rows) read.get(row.primaryArtist)?.push(toRecTrack(row, held.scaler));
+    for (const [artist, tracks] of read) {
+      // Most liked artists have no song in a given cluster: those share one empty entry.
+      const entry = tracks.length ? { table: candidateTable(tracks, held.vocabulary), inPool: new WeakMap() } : NO_ARTIST_SONGS;
+      found.set(artist, entry);
       // The first read kept, up to ARTIST_CACHE_ENTRIES (a map keeps insertion order: the oldest go first).
       if (cache.size >= ARTIST_CACHE_ENTRIES) cache.delete(cache.keys().next().value!);
-      // Most liked artists have no song in a given cluster: those share one empty entry.
-      cache.set(key(artist), tracks.length ? { table: candidateTable(tracks, held.vocabulary), inPool: new WeakMap() } : NO_ARTIST_SONGS);
+      cache.set(key(artist), entry);
     }
   }
-  const songs: ArtistSongs[] = [];
-  for (const artist of artists) {
-    const entry = cache.get(key(artist));
-    if (entry && entry.table.length > 0) songs.push(entry);
-  }
-  return songs;
+  return artists.flatMap((artist) => {
+    const entry = found.get(artist)!;
+    return entry.table.length > 0 ? [entry] : [];
+  });
 }
 
 const ARTIST_CACHE_ENTRIES = 50_000;
