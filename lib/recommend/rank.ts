@@ -97,9 +97,8 @@ interface ScoreReasons {
 }
 
 /**
- * A candidate's score, and with `reasons` what made it. Every candidate is scored but only the
- * few picked need their reasons, so the loop allocates nothing unless asked: ranking a pool of
- * 1,500 songs per request made garbage collection a visible share of a request.
+ * A candidate's score, and with `reasons` what made it: for the few songs picked (every row is
+ * scored by scoreRows, with the same arithmetic on typed arrays, which must give the same score).
  */
 function scoreOf(
   track: RecTrack, taste: number[] | null, signals: TasteSignals | undefined, weights: RankWeights, reasons?: ScoreReasons,
