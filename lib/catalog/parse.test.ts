@@ -257,4 +257,16 @@ describe("matchKey on ASCII text", () => {
     );
     expect(matchKey("Rock & Roll (feat. X) - Live", "AC/DC")).toBe("rock and roll|ac dc");
   });
+
+  it("folds words of ASCII letters and digits (the common case, which skips the expressions) as the general path does", () => {
+    const words = fc.string({ unit: fc.constantFrom(..."aZ09 x Y  "), maxLength: 30 });
+    fc.assert(
+      fc.property(words, words, (title, artist) => {
+        const [foldedTitle, foldedArtist] = matchKey(title, artist).split("|");
+        expect(foldedArtist).toBe(foldAnyText(artist));
+        expect(foldedTitle).toBe(foldAnyText(title)); // these letters make no version tag to drop
+      }),
+    );
+    expect(matchKey("Old Valley Blues", "Rosie 0Hara")).toBe("old valley blues|rosie 0hara");
+  });
 });
