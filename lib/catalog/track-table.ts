@@ -132,7 +132,17 @@ export class TrackTable {
     this.year[i] = track.releaseYear ?? NO_YEAR;
     this.key[i] = track.key;
     this.mode[i] = track.mode;
-    for (const f of AUDIO_FEATURES) this.features[f][i] = track[f];
+    // One line per feature: a loop over the names (track[f]) costs a keyed lookup per value, ~10M of them on the 600k file.
+    const features = this.features;
+    features.danceability[i] = track.danceability;
+    features.energy[i] = track.energy;
+    features.loudness[i] = track.loudness;
+    features.speechiness[i] = track.speechiness;
+    features.acousticness[i] = track.acousticness;
+    features.instrumentalness[i] = track.instrumentalness;
+    features.liveness[i] = track.liveness;
+    features.valence[i] = track.valence;
+    features.tempo[i] = track.tempo;
     this.length++;
   }
 
