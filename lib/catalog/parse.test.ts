@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
-  checkHeader, dateParts, decimalValue, foldAnyText, isDecimal, isSpotifyId, matchKey, parsePythonList, parseTrackRow, type ColumnIndex,
+  catalogMatchKeys, checkHeader, dateParts, decimalValue, foldAnyText, isDecimal, isSpotifyId, matchKey, parsePythonList, parseTrackRow, type ColumnIndex,
   type RowResult,
 } from "./parse";
 import { TRACK_COLUMNS, type TrackColumn } from "./types";
@@ -324,5 +324,14 @@ describe("matchKey on ASCII text", () => {
       }),
     );
     expect(matchKey("Old Valley Blues", "Rosie 0Hara")).toBe("old valley blues|rosie 0hara");
+    expect(matchKey("Old Valley Blues feat Someone Else", "X")).toBe("old valley blues|x");
+    expect(matchKey("Old Valley Blues featuring Someone Else", "X")).toBe("old valley blues|x");
+  });
+
+  it("gives a catalog's tracks the keys matchKey gives them, folding each artist once", () => {
+    const keys = catalogMatchKeys();
+    for (const [title, artist] of [["Rock & Roll", "AC/DC"], ["Blue", "Beyoncé"], ["Red (Live)", "Beyoncé"], ["Blue", "AC/DC"]]) {
+      expect(keys(title, artist)).toBe(matchKey(title, artist));
+    }
   });
 });

@@ -640,7 +640,33 @@ function stripVersionTags(title: string): string {
  * both folded, with version tags such as " - Remastered 2011", "(feat. X)" or "(Radio Edit)" dropped.
  */
 export function matchKey(title: string, primaryArtist: string): string {
+  return `${matchKeyTitle(title)}|${foldText(primaryArtist)}`;
+}
+
+/**
+ * matchKey for a whole catalog: each distinct primary artist is folded once, not once per track (a
+ * catalog has several tracks per artist, and the seed computes a key for every track).
+ */
+export function catalogMatchKeys(): (title: string, primaryArtist: string) => string {
+  const foldedArtists = new Map<string, string>();
+  return (title, primaryArtist) => {
+    let artist = foldedArtists.get(primaryArtist);
+    if (artist === undefined) {
+      artist = foldText(primaryArtist);
+      foldedArtists.set(primaryArtist, artist);
+    }
+    return `${matchKeyTitle(title)}|${artist}`;
+  };
+}
+
+/** The title half of matchKey. */
+function matchKeyTitle(title: string): string {
+  if (isPlainWords(title)) {
+    // No accent, punctuation or bracket: folded once lowercased, unless a bare "feat" tag is to go.
+    const lowered = title.toLowerCase();
+    if (!MAY_HAVE_VERSION_TAG.test(lowered)) return lowered;
+  }
   const lowered = (PRINTABLE_ASCII.test(title) ? title : title.normalize("NFKD").replace(COMBINING_MARKS, "")).toLowerCase();
   const bareTitle = foldText(stripVersionTags(lowered));
-  return `${bareTitle === "" ? foldText(lowered) : bareTitle}|${foldText(primaryArtist)}`;
+  return bareTitle === "" ? foldText(lowered) : bareTitle;
 }

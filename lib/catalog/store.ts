@@ -7,7 +7,7 @@ import { COPY_BINARY_HEADER, COPY_BINARY_TRAILER, CopyBinaryWriter } from "../db
 import { quoteIdentifier } from "../db/sql";
 import type { OptionalColumn } from "./formats";
 import type { GenreShare } from "./genres";
-import { matchKey } from "./parse";
+import { catalogMatchKeys } from "./parse";
 import { AUDIO_FEATURES, type TrackTable } from "./track-table";
 import { CLUSTER_FEATURES, type CatalogFormatId } from "./types";
 
@@ -115,7 +115,10 @@ const TRACK_COPY_COLUMNS = [
  * Track i as one row of binary COPY, each value in its column's type (prisma/schema.prisma): char(22)
  * and text as UTF-8, smallint, integer, boolean, the audio features as real, text[].
  */
-function writeTrackRow(out: CopyBinaryWriter, snapshot: CatalogSnapshot, features: readonly Float64Array[], i: number): void {
+function writeTrackRow(
+  out: CopyBinaryWriter, snapshot: CatalogSnapshot, features: readonly Float64Array[], matchKey: (title: string, artist: string) => string,
+  i: number,
+): void {
   const t = snapshot.tracks;
   const artists = t.artists[i];
   out.row(TRACK_COPY_COLUMNS.length);
@@ -150,9 +153,10 @@ async function copyTracks(client: pg.Client, snapshot: CatalogSnapshot, onProgre
     const out = new CopyBinaryWriter(COPY_BATCH_BYTES);
     // The feature columns in AUDIO_FEATURES order, looked up once rather than by name for every row.
     const features = AUDIO_FEATURES.map((f) => snapshot.tracks.features[f]);
+    const matchKey = catalogMatchKeys();
     for (let start = 0; start < total; start += COPY_BATCH) {
       const end = Math.min(start + COPY_BATCH, total);
-      for (let i = start; i < end; i++) writeTrackRow(out, snapshot, features, i);
+      for (let i = start; i < end; i++) writeTrackRow(out, snapshot, features, matchKey, i);
       yield out.take();
       onProgress(end);
     }
