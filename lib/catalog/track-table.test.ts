@@ -22,8 +22,8 @@ describe("IdIndex", () => {
         const map = new Map<string, number>();
         for (const id of added) {
           expect(index.get(id)).toBe(map.get(id) ?? -1);
+          expect(index.findOrAdd(id, ids.length)).toBe(map.get(id) ?? -1);
           if (map.has(id)) continue;
-          index.add(id, ids.length);
           map.set(id, ids.length);
           ids.push(id);
         }
