@@ -1,6 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { checkHeader, foldAnyText, matchKey, parsePythonList, parseTrackRow, type ColumnIndex, type RowResult } from "./parse";
+import {
+  catalogMatchKeys, checkHeader, dateParts, decimalValue, foldAnyText, isDecimal, isSpotifyId, matchKey, parsePythonList, parseTrackRow, type ColumnIndex,
+  type RowResult,
+} from "./parse";
 import { TRACK_COLUMNS, type TrackColumn } from "./types";
 
 const KAGGLE_LINE =
@@ -206,6 +209,59 @@ describe("parseTrackRow", () => {
   });
 });
 
+describe("the field validators agree with the regular expressions they replace", () => {
+  const textOf = (characters: string, maxLength: number) =>
+    fc.oneof(fc.string({ unit: fc.constantFrom(...characters), maxLength }), fc.string({ maxLength }));
+
+  it("isDecimal", () => {
+    const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+    fc.assert(fc.property(textOf("0123456789+-.eE x", 12), (text) => {
+      expect(isDecimal(text)).toBe(DECIMAL.test(text));
+    }), { numRuns: 5000 });
+    for (const text of ["0", "-1.5", "+.5e-3", "5.", "1E10", "0.000"]) expect(isDecimal(text)).toBe(true);
+    for (const text of ["", ".", "-", "e5", "1e", "1e+", " 1", "0x1F", "Infinity", "NaN", "1_000", "1.2.3", "١"]) expect(isDecimal(text)).toBe(false);
+  });
+
+  it("decimalValue reads what isDecimal accepts exactly as Number() does, and nothing else", () => {
+    const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+    const expected = (text: string) => (DECIMAL.test(text) ? Number(text) : Number.NaN);
+    const texts = fc.oneof(
+      textOf("0123456789+-.eE x", 20),
+      fc.double().map(String),
+      fc.tuple(fc.nat(), fc.nat({ max: 999_999 })).map(([whole, part]) => `${whole}.${part}`),
+      fc.string({ unit: fc.constantFrom(..."0123456789"), minLength: 1, maxLength: 18 }).map((d) => `0.${d}`),
+    );
+    fc.assert(fc.property(texts, (text) => {
+      expect(Object.is(decimalValue(text), expected(text)), text).toBe(true);
+    }), { numRuns: 20_000 });
+    expect(Object.is(decimalValue("-0"), -0)).toBe(true);
+    expect(decimalValue("121.661")).toBe(121.661);
+    expect(decimalValue("0.1")).toBe(0.1);
+  });
+
+  it("isSpotifyId", () => {
+    const SPOTIFY_ID = /^[0-9A-Za-z]{22}$/;
+    fc.assert(fc.property(textOf("aZ09_-é", 24), (text) => {
+      expect(isSpotifyId(text)).toBe(SPOTIFY_ID.test(text));
+    }), { numRuns: 5000 });
+    expect(isSpotifyId("6rqhFgbbKwnb9MLmUQDhG6")).toBe(true);
+    expect(isSpotifyId("6rqhFgbbKwnb9MLmUQDhG")).toBe(false);
+  });
+
+  it("dateParts", () => {
+    const RELEASE_DATE = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$/;
+    const expected = (text: string) => {
+      const parts = RELEASE_DATE.exec(text);
+      return parts === null ? null : [Number(parts[1]), parts[2] === undefined ? 1 : Number(parts[2]), parts[3] === undefined ? 1 : Number(parts[3])];
+    };
+    fc.assert(fc.property(textOf("0123456789-", 11), (text) => {
+      expect(dateParts(text)).toEqual(expected(text));
+    }), { numRuns: 5000 });
+    expect(dateParts("1999-12-31")).toEqual([1999, 12, 31]);
+    expect(dateParts("1999")).toEqual([1999, 1, 1]);
+  });
+});
+
 describe("matchKey", () => {
   it("folds case, accents and punctuation", () => {
     expect(matchKey("Café  del MAR!", "Beyoncé")).toBe("cafe del mar|beyonce");
@@ -256,5 +312,26 @@ describe("matchKey on ASCII text", () => {
       }),
     );
     expect(matchKey("Rock & Roll (feat. X) - Live", "AC/DC")).toBe("rock and roll|ac dc");
+  });
+
+  it("folds words of ASCII letters and digits (the common case, which skips the expressions) as the general path does", () => {
+    const words = fc.string({ unit: fc.constantFrom(..."aZ09 x Y  "), maxLength: 30 });
+    fc.assert(
+      fc.property(words, words, (title, artist) => {
+        const [foldedTitle, foldedArtist] = matchKey(title, artist).split("|");
+        expect(foldedArtist).toBe(foldAnyText(artist));
+        expect(foldedTitle).toBe(foldAnyText(title)); // these letters make no version tag to drop
+      }),
+    );
+    expect(matchKey("Old Valley Blues", "Rosie 0Hara")).toBe("old valley blues|rosie 0hara");
+    expect(matchKey("Old Valley Blues feat Someone Else", "X")).toBe("old valley blues|x");
+    expect(matchKey("Old Valley Blues featuring Someone Else", "X")).toBe("old valley blues|x");
+  });
+
+  it("gives a catalog's tracks the keys matchKey gives them, folding each artist once", () => {
+    const keys = catalogMatchKeys();
+    for (const [title, artist] of [["Rock & Roll", "AC/DC"], ["Blue", "Beyoncé"], ["Red (Live)", "Beyoncé"], ["Blue", "AC/DC"]]) {
+      expect(keys(title, artist)).toBe(matchKey(title, artist));
+    }
   });
 });

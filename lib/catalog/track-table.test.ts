@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { TrackMerger } from "./merge";
-import { AUDIO_FEATURES, TrackTable } from "./track-table";
+import { AUDIO_FEATURES, IdIndex, TrackTable } from "./track-table";
 import { NO_PLAYLISTS, NO_STRINGS, type CatalogTrack } from "./types";
 
 function track(id: string, overrides: Partial<CatalogTrack> = {}): CatalogTrack {
@@ -12,6 +12,27 @@ function track(id: string, overrides: Partial<CatalogTrack> = {}): CatalogTrack 
     timeSignature: null, genres: NO_STRINGS, subgenres: NO_STRINGS, playlists: NO_PLAYLISTS, ...overrides,
   };
 }
+
+describe("IdIndex", () => {
+  it("finds each id's row as a Map would, through its growth", () => {
+    fc.assert(
+      fc.property(fc.array(fc.string({ maxLength: 24 }), { maxLength: 6000 }), fc.array(fc.string({ maxLength: 24 })), (added, asked) => {
+        const ids: string[] = [];
+        const index = new IdIndex(ids);
+        const map = new Map<string, number>();
+        for (const id of added) {
+          expect(index.get(id)).toBe(map.get(id) ?? -1);
+          expect(index.findOrAdd(id, ids.length)).toBe(map.get(id) ?? -1);
+          if (map.has(id)) continue;
+          map.set(id, ids.length);
+          ids.push(id);
+        }
+        for (const id of [...added, ...asked]) expect(index.get(id)).toBe(map.get(id) ?? -1);
+      }),
+      { numRuns: 50 },
+    );
+  });
+});
 
 describe("TrackTable", () => {
   it("keeps each track's values in its columns, nulls included", () => {

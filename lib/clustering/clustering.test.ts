@@ -1,8 +1,9 @@
+import { kmeans } from "ml-kmeans";
 import { describe, expect, it } from "vitest";
 import { CLUSTER_FEATURES } from "../catalog/types";
 import { seededRandom } from "../random";
 import { chooseK, silhouette } from "./choose-k";
-import { fitKMeans, fitKMeansMatrix, nearestCentroid, sampleIndices, squaredDistance, toPointMatrix } from "./kmeans";
+import { fitKMeans, fitKMeansMatrix, kmeansPlusPlus, nearestCentroid, sampleIndices, squaredDistance, toPointMatrix } from "./kmeans";
 import { clusterLabels } from "./labels";
 import { fitScaler, standardize, unstandardize } from "./scaler";
 
@@ -52,6 +53,21 @@ describe("k-means", () => {
     expect(Array.from(a.assignments)).toEqual(Array.from(b.assignments));
     expect(a.centroids).toEqual(b.centroids);
     expect(a.inertia).toBe(b.inertia);
+  });
+
+  it("starts from the centers ml-kmeans's own k-means++ picks, and so ends with its clusters", () => {
+    for (const [dims, n, k, seed] of [[2, 600, 5, 3], [7, 2000, 8, 42], [7, 1500, 12, 7], [3, 50, 1, 9]]) {
+      const random = seededRandom(seed);
+      // Lumpy data (a few dense spots and noise), so that the draws and the choice among candidates matter.
+      const spots = Array.from({ length: 6 }, () => Array.from({ length: dims }, () => random() * 10));
+      const points = Array.from({ length: n }, (_, i) => spots[i % 6].map((x) => x + (random() - 0.5) * (1 + (i % 3))));
+      const options = { seed, maxIterations: 100, tolerance: 1e-6 };
+      const theirs = kmeans(points, k, { ...options, initialization: "kmeans++" });
+      const ours = kmeans(points, k, { ...options, initialization: kmeansPlusPlus(toPointMatrix(points), k, seed) });
+      expect(ours.centroids).toEqual(theirs.centroids);
+      expect(ours.clusters).toEqual(theirs.clusters);
+      expect(ours.iterations).toBe(theirs.iterations);
+    }
   });
 
   it("assigns a point to its nearest centroid", () => {
