@@ -42,6 +42,16 @@ describe("seeding the catalog", () => {
     expect(indexes.map((i) => i.indexname)).toEqual(["track_cluster_id_popularity_idx", "track_cluster_id_primary_artist_idx", "track_match_key_idx", "track_pkey"]);
     const leftovers = await workspace.db.$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM pg_class WHERE relname LIKE '%next%'`;
     expect(Number(leftovers[0].n)).toBe(0);
+    // The byte-order keys of migration 20261202191500 survive the swap (CREATE TABLE … LIKE copies them).
+    const collations = await workspace.db.$queryRaw<{ column_name: string; collation_name: string | null }[]>`
+      SELECT column_name, collation_name FROM information_schema.columns
+      WHERE table_name = 'track' AND column_name IN ('id', 'match_key', 'primary_artist', 'name') ORDER BY column_name`;
+    expect(collations).toEqual([
+      { column_name: "id", collation_name: "C" },
+      { column_name: "match_key", collation_name: "C" },
+      { column_name: "name", collation_name: null },
+      { column_name: "primary_artist", collation_name: "C" },
+    ]);
   });
 
 
