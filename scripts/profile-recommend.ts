@@ -57,6 +57,8 @@ if (values.dump) {
       ...request, mode: "mix" as const, minPopularity: (i * 7) % 60, allowExplicit: i % 3 !== 0, maxPerArtist: 1 + (i % 3),
       excludeIds: request.trackIds.slice(0, 2),
     };
+    // Long lists: pools larger than the default 1,500 (20 candidates per slot), in both modes.
+    if (i % 10 === 3 || i % 10 === 4) varied.limit = 80 + (i % 21);
     if (i % 4 === 1) {
       // Leave out the artists of the first two songs it would recommend, one of them in upper case.
       const first = (await recommend(db, varied)).recommendations.slice(0, 2).map((r) => r.track.primaryArtist);

@@ -46,6 +46,27 @@ describe("sharedFreshRead", () => {
     expect(await fourth).toBe(2);
   });
 
+  it("gives a caller that asks while the queued read is already on its way a read of its own after it", async () => {
+    const reads = manualReads();
+    const fresh = sharedFreshRead(reads.read);
+    const first = fresh();
+    const second = fresh(); // queued behind the first
+    await tick();
+    reads.started[0].finish();
+    await first;
+    await tick();
+    expect(reads.started).toHaveLength(2); // the queued read is now in flight
+
+    reads.commit();
+    const third = fresh(); // asked after the second read started: must not share it
+    reads.started[1].finish();
+    expect(await second).toBe(0);
+    await tick();
+    expect(reads.started).toHaveLength(3);
+    reads.started[2].finish();
+    expect(await third).toBe(1);
+  });
+
   it("passes a failed read's error to its callers only; the queued callers get a new read", async () => {
     const reads = manualReads();
     const fresh = sharedFreshRead(reads.read);

@@ -4,7 +4,10 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { squaredDistance } from "../clustering/kmeans";
-import { artistKey, DEFAULT_WEIGHTS, rankCandidates, SOUND_ONLY_WEIGHTS, tasteSignals, type RankOptions, type RankWeights, type Recommendation, type TasteSignals } from "./rank";
+import {
+  artistKey, candidateTable, CandidateVocabulary, DEFAULT_WEIGHTS, rankCandidates, rankTables, SOUND_ONLY_WEIGHTS, tasteSignals,
+  type RankOptions, type RankWeights, type Recommendation, type TasteSignals,
+} from "./rank";
 import { centroidOf, type RecTrack } from "./taste";
 
 // ---- The previous implementation (lib/recommend/rank.ts at 06c6ad7), unchanged but for names. ----
@@ -133,6 +136,56 @@ describe("rankCandidates", () => {
         },
       ),
       { numRuns: 400, seed: 10 },
+    );
+  });
+});
+
+describe("rankTables, as the service calls it", () => {
+  it("ranks a pool cut at a floor plus an artist's songs less those in the pool exactly as rankCandidates ranks their union, request after request on one vocabulary", () => {
+    // One vocabulary for every run, as one catalog version has: its ids and scratch arrays are
+    // reused, so a ranking that left them dirty, or a skip mask applied wrongly, shows up here.
+    const vocabulary = new CandidateVocabulary();
+    const byPopularity = (a: RecTrack, b: RecTrack) => b.popularity - a.popularity || (a.id < b.id ? -1 : 1);
+    fc.assert(
+      fc.property(
+        tracksArb(0, 30),
+        tracksArb(500, 12),
+        tracksArb(1_000, 6),
+        fc.record({
+          floor: fc.constantFrom(0, 25, 50),
+          poolSize: fc.integer({ min: 0, max: 30 }),
+          shared: fc.integer({ min: 0, max: 4 }),
+          limit: fc.integer({ min: 0, max: 12 }),
+          maxPerArtist: fc.integer({ min: 1, max: 3 }),
+          allowExplicit: fc.boolean(),
+          withSignals: fc.boolean(),
+          excludeArtists: fc.uniqueArray(fc.constantFrom(...ARTISTS.map(artistKey)), { maxLength: 2 }),
+        }),
+        (cluster, more, liked, o) => {
+          const withKeys = (t: RecTrack) => ({ ...t, artistKeys: t.artists.map(artistKey) });
+          const poolTracks = [...cluster].sort(byPopularity).map(withKeys);
+          // An artist's songs: some of the pool's (the overlap the mask removes) and some of its own.
+          const artistTracks = [...poolTracks.slice(0, o.shared), ...more.map(withKeys)].sort(byPopularity);
+          const pool = candidateTable(poolTracks, vocabulary);
+          const artist = candidateTable(artistTracks, vocabulary);
+          const poolView = pool.prefix(o.poolSize);
+          const poolAbove = poolView.prefix(poolView.rowsAbove(o.floor));
+          const inPool = new Set(poolTracks.slice(0, poolAbove.length).map((t) => t.id));
+          const mask = Uint8Array.from(artistTracks, (t) => (inPool.has(t.id) ? 1 : 0));
+          const artistAbove = artist.prefix(artist.rowsAbove(o.floor), mask);
+
+          const options: RankOptions = {
+            limit: o.limit, maxPerArtist: o.maxPerArtist, allowExplicit: o.allowExplicit,
+            signals: o.withSignals ? tasteSignals(liked) : undefined, excludeArtists: new Set(o.excludeArtists),
+          };
+          const union = [
+            ...poolTracks.slice(0, poolAbove.length),
+            ...artistTracks.filter((t, row) => row < artistAbove.length && !inPool.has(t.id)),
+          ];
+          expect(rankTables([poolAbove, artistAbove], vocabulary, liked, options)).toEqual(rankCandidates(union, liked, options));
+        },
+      ),
+      { numRuns: 400, seed: 11 },
     );
   });
 });

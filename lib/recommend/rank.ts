@@ -141,6 +141,13 @@ function scoreOf(
   );
 }
 
+/** The id of `name` in `ids`, given the next free one if it has none. */
+function idIn(ids: Map<string, number>, name: string): number {
+  let id = ids.get(name);
+  if (id === undefined) ids.set(name, (id = ids.size));
+  return id;
+}
+
 /**
  * Genre names and artist keys as small integers, shared by the candidate tables of one catalog
  * version: a candidate's genre and artist signals become array reads instead of map look-ups.
@@ -158,10 +165,12 @@ export class CandidateVocabulary {
   };
   private heapScratch = new Int32Array(0);
 
-  idOf(names: Map<string, number>, name: string): number {
-    let id = names.get(name);
-    if (id === undefined) names.set(name, (id = names.size));
-    return id;
+  genreId(genre: string): number {
+    return idIn(this.genres, genre);
+  }
+
+  artistId(key: string): number {
+    return idIn(this.artists, key);
   }
 
   /** The scratch arrays, at least as long as the vocabulary, all zero. */
@@ -230,7 +239,7 @@ export class CandidateTable {
   rowsAbove(floor: number): number {
     const { popularity } = this.columns;
     let rows = 0;
-    while (rows < popularity.length && popularity[rows] >= floor) rows++;
+    while (rows < this.length && popularity[rows] >= floor) rows++;
     return rows;
   }
 }
@@ -248,8 +257,8 @@ export function candidateTable(tracks: readonly RecTrack[], vocabulary: Candidat
     z.set(track.z, row * dims);
     popularity[row] = track.popularity;
     explicit[row] = track.explicit === true ? 1 : 0;
-    for (const genre of track.genres) genreIds.push(vocabulary.idOf(vocabulary.genres, genre));
-    for (const key of artistKeysOf(track)) artistIds.push(vocabulary.idOf(vocabulary.artists, key));
+    for (const genre of track.genres) genreIds.push(vocabulary.genreId(genre));
+    for (const key of artistKeysOf(track)) artistIds.push(vocabulary.artistId(key));
     genreStart[row + 1] = genreIds.length;
     artistStart[row + 1] = artistIds.length;
   });
@@ -272,7 +281,11 @@ export function rankCandidates(candidates: readonly RecTrack[], liked: readonly 
   return rankTables([candidateTable(candidates, vocabulary)], vocabulary, liked, options);
 }
 
-/** rankCandidates over the rows of `tables` (built with `vocabulary`), which hold no track twice. */
+/**
+ * rankCandidates over the rows of `tables` (built with `vocabulary`). A song in two tables would be
+ * scored twice but picked once (its second copy has the same match key); the callers' skip masks
+ * only spare that work.
+ */
 export function rankTables(
   tables: readonly CandidateTable[], vocabulary: CandidateVocabulary, liked: readonly RecTrack[], options: RankOptions,
 ): Recommendation[] {
@@ -282,35 +295,35 @@ export function rankTables(
   const seenSongs = new Set([...(options.excludeSongs ?? []), ...liked.map((t) => t.matchKey)]);
   const taste = liked.length ? centroidOf(liked.map((t) => t.z)) : null;
 
-  const { genreShare, artistSongs, artistExcluded } = vocabulary.scratch();
-  const touchedGenres: number[] = [];
-  const touchedArtists: number[] = [];
-  const signals = options.signals;
-  if (signals) {
-    for (const [genre, share] of signals.genres) {
-      const id = vocabulary.genres.get(genre);
-      if (id !== undefined) touchedGenres.push(id), (genreShare[id] = share);
-    }
-    for (const [key, songs] of signals.artists) {
-      const id = vocabulary.artists.get(key);
-      if (id !== undefined) touchedArtists.push(id), (artistSongs[id] = songs);
-    }
-  }
-  let anyArtistExcluded = false;
-  for (const key of options.excludeArtists ?? []) {
-    const id = vocabulary.artists.get(key);
-    if (id !== undefined) touchedArtists.push(id), (artistExcluded[id] = 1), (anyArtistExcluded = true);
-  }
-
   // Scores of the rows kept, with their table and row; reasons are worked out for the picked only.
   let total = 0;
   for (const table of tables) total += table.length;
   const { kept, heap } = vocabulary.keptRows(total);
-  const scoring: Scoring = {
-    taste, weights, allowExplicit: options.allowExplicit, withSignals: signals !== undefined,
-    genreShare, artistSongs, artistExcluded, anyArtistExcluded,
-  };
+  const { genreShare, artistSongs, artistExcluded } = vocabulary.scratch();
+  const touchedGenres: number[] = [];
+  const touchedArtists: number[] = [];
+  const signals = options.signals;
   try {
+    // The request's signals as arrays by id; put back to 0 below, whatever happens.
+    if (signals) {
+      for (const [genre, share] of signals.genres) {
+        const id = vocabulary.genres.get(genre);
+        if (id !== undefined) touchedGenres.push(id), (genreShare[id] = share);
+      }
+      for (const [key, songs] of signals.artists) {
+        const id = vocabulary.artists.get(key);
+        if (id !== undefined) touchedArtists.push(id), (artistSongs[id] = songs);
+      }
+    }
+    let anyArtistExcluded = false;
+    for (const key of options.excludeArtists ?? []) {
+      const id = vocabulary.artists.get(key);
+      if (id !== undefined) touchedArtists.push(id), (artistExcluded[id] = 1), (anyArtistExcluded = true);
+    }
+    const scoring: Scoring = {
+      taste, weights, allowExplicit: options.allowExplicit, withSignals: signals !== undefined,
+      genreShare, artistSongs, artistExcluded, anyArtistExcluded,
+    };
     for (let t = 0; t < tables.length; t++) scoreRows(tables[t], t, scoring, kept);
   } finally {
     for (const id of touchedGenres) genreShare[id] = 0;

@@ -125,12 +125,13 @@ describe("recommend() on a cluster larger than the candidate pool", () => {
     const first = await recommend(workspace.db, request);
     expect(first.recommendations.map((r) => r.track.id)).toContain(id(3));
 
-    // Warm: the catalog, its candidates and the artist's songs are held; one query checks the
-    // catalog's version and reads the liked songs.
+    // Warm: the catalog, its candidates, the artist's songs and the liked songs are held; one
+    // query reads the catalog's version.
     const pool = sqlPoolOf(workspace.db)!;
     const queries = vi.spyOn(pool, "query");
     await recommend(workspace.db, request);
     expect(queries).toHaveBeenCalledTimes(1);
+    expect(queries.mock.calls[0][0]).toMatchObject({ name: "recommend-version" });
     queries.mockRestore();
 
     // Another process (its own client and caches) re-seeds without song 3.
@@ -157,9 +158,58 @@ describe("recommend() on a cluster larger than the candidate pool", () => {
     const queries = vi.spyOn(pool, "query");
     const answers = await Promise.all(Array.from({ length: 20 }, () => recommend(workspace.db, request)));
     // The first read is shared by the requests that ask while it is on its way, the second by the rest.
+    expect(queries.mock.calls.length).toBeGreaterThanOrEqual(1);
     expect(queries.mock.calls.length).toBeLessThanOrEqual(2);
+    for (const [config] of queries.mock.calls) expect(config).toMatchObject({ name: "recommend-version" });
     queries.mockRestore();
     for (const answer of answers) expect(answer).toEqual(expected);
+  }, 60_000);
+
+  it("answers with a query of its own when the shared version read fails", async () => {
+    const file = path.join(workspace.work, "spotify_songs.csv");
+    await fs.writeFile(file, catalog(true));
+    await seedCatalog(workspace.db, { file, k: 2 });
+    const request = { ...DEFAULT_REQUEST, trackIds: [id(1), id(2)], limit: 5 };
+    const expected = await recommend(workspace.db, request);
+
+    const pool = sqlPoolOf(workspace.db)!;
+    const query = pool.query.bind(pool) as (...args: unknown[]) => unknown;
+    const queries = vi.spyOn(pool, "query").mockImplementation(((config: { name?: string }, ...rest: unknown[]) =>
+      config?.name === "recommend-version" ? Promise.reject(new Error("connection lost")) : query(config, ...rest)) as never);
+    try {
+      expect(await recommend(workspace.db, request)).toEqual(expected);
+      expect(queries.mock.calls.map(([config]) => (config as { name?: string }).name)).toEqual(["recommend-version", "recommend-version-and-tracks"]);
+    } finally {
+      queries.mockRestore();
+    }
+  }, 60_000);
+
+  it("reads the tracks of a request with more ids than it holds for one (a whole library) every time", async () => {
+    const file = path.join(workspace.work, "spotify_songs.csv");
+    await fs.writeFile(file, catalog(true));
+    await seedCatalog(workspace.db, { file, k: 2 });
+    // 1,001 ids, most of them not in the catalog: a page's request for a large library.
+    const trackIds = [id(1), id(2), ...Array.from({ length: 999 }, (_, i) => `x${String(i).padStart(21, "0")}`)];
+    const request = { ...DEFAULT_REQUEST, trackIds, limit: 5 };
+    const first = await recommend(workspace.db, request);
+    const pool = sqlPoolOf(workspace.db)!;
+    const queries = vi.spyOn(pool, "query");
+    try {
+      expect(await recommend(workspace.db, request)).toEqual(first);
+      expect(queries.mock.calls.map(([config]) => (config as { name?: string }).name)).toEqual(["recommend-version-and-tracks"]);
+    } finally {
+      queries.mockRestore();
+    }
+    // With one id fewer the request's tracks are held: the next one only reads the version.
+    const smaller = { ...request, trackIds: trackIds.slice(0, 1_000) };
+    await recommend(workspace.db, smaller);
+    const again = vi.spyOn(pool, "query");
+    try {
+      await recommend(workspace.db, smaller);
+      expect(again.mock.calls.map(([config]) => (config as { name?: string }).name)).toEqual(["recommend-version"]);
+    } finally {
+      again.mockRestore();
+    }
   }, 60_000);
 
   it("answers the same through a Prisma client with no pool to share (plain SQL through Prisma)", async () => {

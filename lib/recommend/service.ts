@@ -229,22 +229,29 @@ interface PoolAboveFloor {
 /** One primary artist's songs in one cluster, most popular first, ready to rank. */
 interface ArtistSongs {
   table: CandidateTable;
-  /** By pool: which of these songs the pool holds (1), so that no song is ranked twice. */
-  inPool: WeakMap<CandidatePool, Uint8Array>;
+  /**
+   * By pool and number of its songs ranked: which of these songs are among them (1). Skipping
+   * them spares the work of scoring a song twice (a second copy could never be picked anyway).
+   */
+  inPool: WeakMap<CandidatePool, Map<number, Uint8Array>>;
 }
 
+/** The entry of an artist without songs in a cluster (never ranked: it has no rows). */
 const NO_ARTIST_SONGS: ArtistSongs = { table: candidateTable([], new CandidateVocabulary()), inPool: new WeakMap() };
 
 /** The pool's songs above the floor, and the liked artists' songs above it that the pool does not hold. */
 function unionById(popular: PoolAboveFloor, floor: number, byArtists: readonly ArtistSongs[]): CandidateTable[] {
   const tables = [popular.table];
+  const ranked = popular.table.length;
   for (const songs of byArtists) {
     const above = songs.table.rowsAbove(floor);
     if (above === 0) continue;
-    let inPool = songs.inPool.get(popular.pool);
+    let byLength = songs.inPool.get(popular.pool);
+    if (!byLength) songs.inPool.set(popular.pool, (byLength = new Map()));
+    let inPool = byLength.get(ranked);
     if (!inPool) {
-      inPool = Uint8Array.from(songs.table.tracks, (t) => (popular.pool.rowById.has(t.id) ? 1 : 0));
-      songs.inPool.set(popular.pool, inPool);
+      inPool = Uint8Array.from(songs.table.tracks, (t) => ((popular.pool.rowById.get(t.id) ?? Infinity) < ranked ? 1 : 0));
+      byLength.set(ranked, inPool);
     }
     tables.push(songs.table.prefix(above, inPool));
   }
@@ -253,8 +260,8 @@ function unionById(popular: PoolAboveFloor, floor: number, byArtists: readonly A
 
 /**
  * What one process holds of one catalog version, per database client: the model and clusters,
- * and the candidates read for it. A request checks the version with the one query it sends
- * anyway (readCatalogAndLikedTracks), so a re-seed by any process is seen at the next request.
+ * and the candidates and tracks read for it. Every request reads the version first
+ * (readCatalogAndLikedTracks), so a re-seed by any process is seen at the next request.
  */
 interface CatalogHeld {
   version: string;
@@ -262,29 +269,41 @@ interface CatalogHeld {
   scaler: Scaler;
   clusterById: Map<number, CatalogInfo["clusters"][number]>;
   /**
-   * Candidate pools by cluster and size (above popularity 0; a floor cuts them), read once per
-   * version (the biggest query of a request, and its z-scores). Pools larger than
-   * CACHED_POOL_LIMIT are rare and not kept.
+   * Candidate pools by cluster, of CANDIDATE_POOL or CACHED_POOL_LIMIT songs (above popularity 0;
+   * smaller sizes and floors are prefixes), read once per version (the biggest query of a request,
+   * and its z-scores). Larger pools are rare, read when asked and not kept.
    */
   pools: Map<string, Promise<CandidatePool>>;
   /** Genre and artist ids of every candidate table made for this version. */
   vocabulary: CandidateVocabulary;
   /**
    * Songs of one cluster by one primary artist (any popularity, most popular first), ready to
-   * rank: a user's artists repeat from one visit to the next, and reading them costs more than
-   * ranking them. Only the artists not held yet are read.
+   * rank, the most recently used kept: a user's artists repeat from one visit to the next, and
+   * reading them costs more than ranking them. Only the artists not held yet are read.
    */
   artistSongs: Map<string, ArtistSongs>;
   /**
-   * Tracks read by id for requests (null: not in this catalog), the first read kept until
-   * LIKED_CACHE_ENTRIES: a user's liked songs come back with every request, and reading and
-   * standardizing their rows was most of a warm request's database work. Rows of one version
-   * never change, so a request that finds all its ids here only checks the version.
+   * Tracks read by id for requests of at most CACHED_REQUEST_IDS ids (null: not in this catalog),
+   * the most recently used kept: the same liked songs come back request after request, and reading
+   * and standardizing their rows was most of a warm request's database work. Rows of one version
+   * never change, so a request that finds all its ids here only reads the version.
    */
   tracksById: Map<string, RecTrack | null>;
 }
 
-const LIKED_CACHE_ENTRIES = 50_000;
+const TRACKS_BY_ID_ENTRIES = 50_000;
+/**
+ * Requests with more ids (the page's, with a whole library of up to 100,000 songs) are read from
+ * the database each time: held, a few of them would push everyone else's songs out.
+ */
+const CACHED_REQUEST_IDS = 1_000;
+
+/** `map` as a most-recently-used cache: `key` set (or moved) to the end, the oldest dropped past `limit`. */
+function setRecent<K, V>(map: Map<K, V>, key: K, value: V, limit: number) {
+  map.delete(key);
+  map.set(key, value);
+  if (map.size > limit) map.delete(map.keys().next().value!);
+}
 
 const heldByDb = new WeakMap<Db, { version: string; held: Promise<CatalogHeld | null> }>();
 
@@ -322,8 +341,8 @@ function catalogHeld(db: Db, version: string, given?: CatalogInfo): Promise<Cata
 }
 
 /**
- * The one query of a warm request: the catalog's version and the liked tracks by id, in one round
- * trip and one snapshot (so the rows belong to that version). Plain SQL on the pool under Prisma
+ * The query of a request whose tracks are not all held: the catalog's version and the liked
+ * tracks by id, in one round trip and one snapshot (so the rows belong to that version). Plain SQL on the pool under Prisma
  * where there is one (client.ts sqlPoolOf), a named statement PostgreSQL parses once per connection.
  */
 const VERSION_AND_TRACKS_SQL = `
@@ -349,6 +368,13 @@ async function readVersionAndTracks(db: Db, ids: string[]): Promise<VersionAndTr
  * query, and each still sees every re-seed committed before it asked.
  */
 const VERSION_SQL = `SELECT seeded_at AS "seededAt", dataset_checksum AS "datasetChecksum", k FROM catalog_model WHERE id = 1`;
+/**
+ * A version read that takes longer fails, and its requests read on their own: requests wait on
+ * the one shared read, so a read stuck on a dropped connection must not hold them all.
+ */
+const VERSION_READ_TIMEOUT_MS = 2_000;
+// pg honours query_timeout per query (lib/client.js), though its types list it for clients only.
+const VERSION_QUERY = { name: "recommend-version", text: VERSION_SQL, query_timeout: VERSION_READ_TIMEOUT_MS };
 const versionReads = new WeakMap<Db, () => Promise<string | null>>();
 
 function freshCatalogVersion(db: Db): Promise<string | null> {
@@ -358,7 +384,7 @@ function freshCatalogVersion(db: Db): Promise<string | null> {
       const pool = sqlPoolOf(db);
       type Row = { seededAt: Date; datasetChecksum: string; k: number };
       const rows = pool
-        ? (await pool.query<Row>({ name: "recommend-version", text: VERSION_SQL })).rows
+        ? (await pool.query<Row>(VERSION_QUERY)).rows
         : await db.$queryRawUnsafe<Row[]>(VERSION_SQL);
       return rows.length ? catalogVersion(rows[0]) : null;
     });
@@ -372,12 +398,17 @@ async function readCatalogAndLikedTracks(db: Db, request: RecommendationRequest,
   const ids = [...new Set(request.trackIds)];
   const current = heldByDb.get(db);
   const known = current && (await current.held.catch(() => null));
-  if (known) {
+  if (known && ids.length <= CACHED_REQUEST_IDS) {
     // Taken before the await: other requests may push these out of the cache meanwhile.
     const cached = ids.map((id) => known.tracksById.get(id));
-    if (cached.every((track) => track !== undefined) && (await freshCatalogVersion(db)) === known.version) {
+    // A failed shared read sends this request down the path below, with a query of its own.
+    if (cached.every((track) => track !== undefined) && (await freshCatalogVersion(db).catch(() => null)) === known.version) {
       const byId = new Map<string, RecTrack>();
-      for (const track of cached) if (track) byId.set(track.id, track);
+      ids.forEach((id, i) => {
+        const track = cached[i]!;
+        setRecent(known.tracksById, id, track, TRACKS_BY_ID_ENTRIES);
+        if (track) byId.set(id, track);
+      });
       return { held: known, byId };
     }
   }
@@ -389,9 +420,8 @@ async function readCatalogAndLikedTracks(db: Db, request: RecommendationRequest,
     if (!held) continue;
     const read = new Map<string, RecTrack>();
     for (const row of rows) if (row.id !== null) read.set(row.id as string, toRecTrack(row as TrackRow, held.scaler));
-    for (const id of ids) {
-      if (held.tracksById.size >= LIKED_CACHE_ENTRIES) held.tracksById.delete(held.tracksById.keys().next().value!);
-      held.tracksById.set(id, read.get(id) ?? null);
+    if (ids.length <= CACHED_REQUEST_IDS) {
+      for (const id of ids) setRecent(held.tracksById, id, read.get(id) ?? null, TRACKS_BY_ID_ENTRIES);
     }
     return { held, byId: read };
   }
@@ -407,7 +437,7 @@ async function tracksByArtistsInCluster(
   const found = new Map<string, ArtistSongs>();
   for (const artist of artists) {
     const entry = cache.get(key(artist));
-    if (entry) found.set(artist, entry);
+    if (entry) found.set(artist, entry), setRecent(cache, key(artist), entry, ARTIST_CACHE_ENTRIES);
   }
   const missing = artists.filter((artist) => !found.has(artist));
   if (missing.length > 0) {
@@ -423,9 +453,7 @@ async function tracksByArtistsInCluster(
       // Most liked artists have no song in a given cluster: those share one empty entry.
       const entry = tracks.length ? { table: candidateTable(tracks, held.vocabulary), inPool: new WeakMap() } : NO_ARTIST_SONGS;
       found.set(artist, entry);
-      // The first read kept, up to ARTIST_CACHE_ENTRIES (a map keeps insertion order: the oldest go first).
-      if (cache.size >= ARTIST_CACHE_ENTRIES) cache.delete(cache.keys().next().value!);
-      cache.set(key(artist), entry);
+      setRecent(cache, key(artist), entry, ARTIST_CACHE_ENTRIES);
     }
   }
   return artists.flatMap((artist) => {
@@ -442,28 +470,32 @@ const MAX_CANDIDATE_POOL = 24_000;
 const CACHED_POOL_LIMIT = 6_000;
 
 function topTracksInCluster(db: Db, held: CatalogHeld, clusterId: number, floor: number, size: number): Promise<PoolAboveFloor> {
-  // Songs come most popular first, so the pool above a floor is the pool above 0 cut at the floor:
-  // one cached pool per cluster and size serves every floor a request may ask for.
-  const key = `${clusterId}:${size}`;
+  // Songs come most popular first (a total order), so the `size` most popular above a floor are a
+  // prefix of a larger pool: two cached sizes per cluster serve every size and floor asked for.
+  const loaded = size <= CANDIDATE_POOL ? CANDIDATE_POOL : size <= CACHED_POOL_LIMIT ? CACHED_POOL_LIMIT : size;
+  const key = `${clusterId}:${loaded}`;
   let load = held.pools.get(key);
   if (!load) {
     load = db.track
       .findMany({
         where: { clusterId },
         orderBy: [{ popularity: "desc" }, { id: "asc" }],
-        take: size,
+        take: loaded,
         select: TRACK_SELECT,
       })
       .then((rows) => {
         const tracks = rows.map((row) => toRecTrack(row, held.scaler));
         return { table: candidateTable(tracks, held.vocabulary), rowById: new Map(tracks.map((t, row) => [t.id, row])) };
       });
-    if (size <= CACHED_POOL_LIMIT) {
+    if (loaded <= CACHED_POOL_LIMIT) {
       held.pools.set(key, load);
       load.catch(() => held.pools.delete(key)); // a failed read is retried by the next request
     }
   }
-  return load.then((pool) => ({ pool, table: floor <= 0 ? pool.table : pool.table.prefix(pool.table.rowsAbove(floor)) }));
+  return load.then((pool) => {
+    const first = pool.table.prefix(size);
+    return { pool, table: floor <= 0 ? first : first.prefix(first.rowsAbove(floor)) };
+  });
 }
 
 async function matchLikedTracks(db: Db, request: RecommendationRequest, held: CatalogHeld, byId: ReadonlyMap<string, RecTrack>) {
