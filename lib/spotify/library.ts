@@ -13,8 +13,9 @@ const PAGE_SIZE = 50;
  * Pages fetched at once in a full sync. Spotify counts requests over a rolling window, not
  * connections, and a sync needs the same pages either way; more at once shortens the time
  * between 429 windows. The price: when a window opens, the requests already on their way come
- * back 429 too (about 12 per window, against 8 with 8 at once). 12 took a 20,000-song sync with
- * 5 % 429s from 1.21× to 1.16× its Retry-After floor (docs/benchmarks.md); 16 gained little more.
+ * back 429 too (about 12 per window, against 8 with 8 at once). With 12, a 20,000-song sync with
+ * 5 % 429s took 1.16–1.23× its Retry-After floor, 1.21× with 8, and 2.5 s without 429s
+ * (docs/benchmarks.md, "Results with 12 pages at once"); 16 gained nothing more.
  */
 const PAGE_CONCURRENCY = 12;
 
