@@ -99,6 +99,24 @@ describe("recommend() on a cluster larger than the candidate pool", () => {
     ...Array.from({ length: 10 }, (_, i) => row(5_000 + i, `DJ ${i}`, 95, "D", "edm", "edm")),
   ].join("\n") + "\n";
 
+  /** Seeds the small catalog (with or without song 3) and returns its file. */
+  const seedSmall = async (withSong3 = true) => {
+    const file = path.join(workspace.work, "spotify_songs.csv");
+    await fs.writeFile(file, catalog(withSong3));
+    await seedCatalog(workspace.db, { file, k: 2 });
+    return file;
+  };
+  /** The names of the statements sent on the client's pool by `run`. */
+  const statementsOf = async (run: () => Promise<unknown>) => {
+    const queries = vi.spyOn(sqlPoolOf(workspace.db)!, "query");
+    try {
+      await run();
+      return queries.mock.calls.map(([config]) => (config as { name?: string }).name);
+    } finally {
+      queries.mockRestore();
+    }
+  };
+
 
   it("reads the liked artist's songs below the pool, and a re-seed is seen at the next request", async () => {
     const file = path.join(workspace.work, "spotify_songs.csv");
@@ -118,21 +136,14 @@ describe("recommend() on a cluster larger than the candidate pool", () => {
   }, 60_000);
 
   it("sees a re-seed by another process at its next request, sending one query per warm request", async () => {
-    const file = path.join(workspace.work, "spotify_songs.csv");
-    await fs.writeFile(file, catalog(true));
-    await seedCatalog(workspace.db, { file, k: 2 });
+    const file = await seedSmall();
     const request = { ...DEFAULT_REQUEST, trackIds: [id(1), id(2)], limit: 5 };
     const first = await recommend(workspace.db, request);
     expect(first.recommendations.map((r) => r.track.id)).toContain(id(3));
 
     // Warm: the catalog, its candidates, the artist's songs and the liked songs are held; one
     // query reads the catalog's version.
-    const pool = sqlPoolOf(workspace.db)!;
-    const queries = vi.spyOn(pool, "query");
-    await recommend(workspace.db, request);
-    expect(queries).toHaveBeenCalledTimes(1);
-    expect(queries.mock.calls[0][0]).toMatchObject({ name: "recommend-version" });
-    queries.mockRestore();
+    expect(await statementsOf(() => recommend(workspace.db, request))).toEqual(["recommend-version"]);
 
     // Another process (its own client and caches) re-seeds without song 3.
     const other = createDb(workspace.url, { max: 2 });
@@ -148,27 +159,23 @@ describe("recommend() on a cluster larger than the candidate pool", () => {
   }, 60_000);
 
   it("serves concurrent warm requests from one shared version read, with the same answers", async () => {
-    const file = path.join(workspace.work, "spotify_songs.csv");
-    await fs.writeFile(file, catalog(true));
-    await seedCatalog(workspace.db, { file, k: 2 });
+    await seedSmall();
     const request = { ...DEFAULT_REQUEST, trackIds: [id(1), id(2)], limit: 5 };
     const expected = await recommend(workspace.db, request);
 
-    const pool = sqlPoolOf(workspace.db)!;
-    const queries = vi.spyOn(pool, "query");
-    const answers = await Promise.all(Array.from({ length: 20 }, () => recommend(workspace.db, request)));
+    let answers: unknown[] = [];
+    const statements = await statementsOf(async () => {
+      answers = await Promise.all(Array.from({ length: 20 }, () => recommend(workspace.db, request)));
+    });
     // The first read is shared by the requests that ask while it is on its way, the second by the rest.
-    expect(queries.mock.calls.length).toBeGreaterThanOrEqual(1);
-    expect(queries.mock.calls.length).toBeLessThanOrEqual(2);
-    for (const [config] of queries.mock.calls) expect(config).toMatchObject({ name: "recommend-version" });
-    queries.mockRestore();
+    expect(statements.length).toBeGreaterThanOrEqual(1);
+    expect(statements.length).toBeLessThanOrEqual(2);
+    for (const name of statements) expect(name).toBe("recommend-version");
     for (const answer of answers) expect(answer).toEqual(expected);
   }, 60_000);
 
   it("answers with a query of its own when the shared version read fails", async () => {
-    const file = path.join(workspace.work, "spotify_songs.csv");
-    await fs.writeFile(file, catalog(true));
-    await seedCatalog(workspace.db, { file, k: 2 });
+    await seedSmall();
     const request = { ...DEFAULT_REQUEST, trackIds: [id(1), id(2)], limit: 5 };
     const expected = await recommend(workspace.db, request);
 
@@ -185,31 +192,19 @@ describe("recommend() on a cluster larger than the candidate pool", () => {
   }, 60_000);
 
   it("reads the tracks of a request with more ids than it holds for one (a whole library) every time", async () => {
-    const file = path.join(workspace.work, "spotify_songs.csv");
-    await fs.writeFile(file, catalog(true));
-    await seedCatalog(workspace.db, { file, k: 2 });
+    await seedSmall();
     // 1,001 ids, most of them not in the catalog: a page's request for a large library.
     const trackIds = [id(1), id(2), ...Array.from({ length: 999 }, (_, i) => `x${String(i).padStart(21, "0")}`)];
     const request = { ...DEFAULT_REQUEST, trackIds, limit: 5 };
     const first = await recommend(workspace.db, request);
-    const pool = sqlPoolOf(workspace.db)!;
-    const queries = vi.spyOn(pool, "query");
-    try {
-      expect(await recommend(workspace.db, request)).toEqual(first);
-      expect(queries.mock.calls.map(([config]) => (config as { name?: string }).name)).toEqual(["recommend-version-and-tracks"]);
-    } finally {
-      queries.mockRestore();
-    }
+    let again: unknown;
+    expect(await statementsOf(async () => (again = await recommend(workspace.db, request)))).toEqual(["recommend-version-and-tracks"]);
+    expect(again).toEqual(first);
+
     // With one id fewer the request's tracks are held: the next one only reads the version.
     const smaller = { ...request, trackIds: trackIds.slice(0, 1_000) };
     await recommend(workspace.db, smaller);
-    const again = vi.spyOn(pool, "query");
-    try {
-      await recommend(workspace.db, smaller);
-      expect(again.mock.calls.map(([config]) => (config as { name?: string }).name)).toEqual(["recommend-version"]);
-    } finally {
-      again.mockRestore();
-    }
+    expect(await statementsOf(() => recommend(workspace.db, smaller))).toEqual(["recommend-version"]);
   }, 60_000);
 
   it("answers the same through a Prisma client with no pool to share (plain SQL through Prisma)", async () => {
