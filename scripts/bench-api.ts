@@ -525,7 +525,9 @@ async function main() {
     // Every route is measured warm: V8 compiles a function with its optimizing tier only after
     // thousands of calls, and a server in service has long been past that. 64 requests are not.
     const warmUp = async (requests: AutocannonRequest[]) => {
-      await load("warm-up (not reported)", { url: appUrl, connections: 10, seconds: WARM_UP_SECONDS, requests });
+      const warm = await load("warm-up (not reported)", { url: appUrl, connections: 10, seconds: WARM_UP_SECONDS, requests });
+      // A route that fails while warming would be measured failing: stop here instead.
+      if (warm.non2xx > 0 || warm.errors > 0) throw new Error(`warm-up of ${requests[0].path}: ${warm.non2xx} non-2xx answers, ${warm.errors} errors`);
       await drain(appUrl);
     };
     await warmUp(apiRequests);
