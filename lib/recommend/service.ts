@@ -176,7 +176,7 @@ export async function recommendWithTaste(db: Db, request: RecommendationRequest,
       const candidatesWith = async (popular: PoolAboveFloor, pool: number) => {
         if (popular.table.length < pool) return [popular.table];
         byLikedArtists ??= await tracksByArtistsInCluster(db, held, clusterId, likedArtists);
-        return unionById(popular, floor, byLikedArtists);
+        return candidateTables(popular, floor, byLikedArtists);
       };
       // Widen the pool before lowering the floor: duplicates and the artist cap
       // can use up the most popular songs while many more pass the floor.
@@ -240,7 +240,7 @@ interface ArtistSongs {
 const NO_ARTIST_SONGS: ArtistSongs = { table: candidateTable([], new CandidateVocabulary()), inPool: new WeakMap() };
 
 /** The pool's songs above the floor, and the liked artists' songs above it that the pool does not hold. */
-function unionById(popular: PoolAboveFloor, floor: number, byArtists: readonly ArtistSongs[]): CandidateTable[] {
+function candidateTables(popular: PoolAboveFloor, floor: number, byArtists: readonly ArtistSongs[]): CandidateTable[] {
   const tables = [popular.table];
   const ranked = popular.table.length;
   for (const songs of byArtists) {
