@@ -3,6 +3,7 @@ import {
   indexColumns, type CatalogColumn, type ColumnIndex as FormatColumnIndex, type SpotifyFeaturesColumn,
   type SpotifySongsColumn, type TracksDatasetColumn,
 } from "./formats";
+import { CsvFields } from "./csv";
 import { NO_PLAYLISTS, NO_STRINGS, TRACK_COLUMNS, type CatalogFormatId, type CatalogTrack, type PlaylistMembership, type TrackColumn } from "./types";
 
 /** Position of every required column of a tracks.csv (600k format) header, plus the header's width. */
@@ -39,8 +40,8 @@ const HEX_DIGITS = /^[0-9A-Fa-f]+$/;
 const HEX_ESCAPE_LENGTH: Readonly<Record<string, number>> = { x: 2, u: 4, U: 8 };
 const SIMPLE_ESCAPES: Readonly<Record<string, string>> = { "\\": "\\", "'": "'", '"': '"', n: "\n", r: "\r", t: "\t" };
 
-function skipSpaces(text: string, position: number): number {
-  while (position < text.length) {
+function skipSpaces(text: string, position: number, end = text.length): number {
+  while (position < end) {
     const code = text.charCodeAt(position);
     if (code !== SPACE && code !== TAB) break;
     position++;
@@ -53,20 +54,26 @@ function skipSpaces(text: string, position: number): number {
  * `['A', "B's"]`, `['Tyler, The Creator']`, `[]`, `['It\'s']`. Returns null when malformed.
  */
 export function parsePythonList(text: string): string[] | null {
+  return parsePythonListIn(text, 0, text.length);
+}
+
+/** parsePythonList of text.slice(start, end), without slicing it. */
+function parsePythonListIn(text: string, start: number, end: number): string[] | null {
   const items: string[] = [];
-  let position = skipSpaces(text, 0);
-  if (text.charCodeAt(position) !== OPEN_BRACKET) return null;
-  position = skipSpaces(text, position + 1);
-  if (text.charCodeAt(position) === CLOSE_BRACKET) return skipSpaces(text, position + 1) === text.length ? items : null;
+  let position = skipSpaces(text, start, end);
+  if (position >= end || text.charCodeAt(position) !== OPEN_BRACKET) return null;
+  position = skipSpaces(text, position + 1, end);
+  if (position < end && text.charCodeAt(position) === CLOSE_BRACKET) return skipSpaces(text, position + 1, end) === end ? items : null;
 
   for (;;) {
+    if (position >= end) return null;
     const quote = text.charCodeAt(position);
     if (quote !== SINGLE_QUOTE && quote !== DOUBLE_QUOTE) return null;
     position++;
     let value = "";
     let segmentStart = position;
     for (;;) {
-      if (position >= text.length) return null;
+      if (position >= end) return null;
       const code = text.charCodeAt(position);
       if (code === quote) break;
       if (code !== BACKSLASH) {
@@ -74,11 +81,11 @@ export function parsePythonList(text: string): string[] | null {
         continue;
       }
       value += text.slice(segmentStart, position);
-      const escaped = text[position + 1];
+      const escaped = position + 1 < end ? text[position + 1] : undefined;
       if (escaped === undefined) return null;
       const hexLength = HEX_ESCAPE_LENGTH[escaped];
       if (hexLength !== undefined) {
-        const hex = text.slice(position + 2, position + 2 + hexLength);
+        const hex = text.slice(position + 2, Math.min(position + 2 + hexLength, end));
         if (hex.length !== hexLength || !HEX_DIGITS.test(hex)) return null;
         const codePoint = Number.parseInt(hex, 16);
         if (codePoint > 0x10ffff) return null;
@@ -92,16 +99,16 @@ export function parsePythonList(text: string): string[] | null {
       segmentStart = position;
     }
     items.push(value + text.slice(segmentStart, position));
-    position = skipSpaces(text, position + 1);
-    const separator = text.charCodeAt(position);
+    position = skipSpaces(text, position + 1, end);
+    const separator = position < end ? text.charCodeAt(position) : -1;
     if (separator === COMMA) {
-      position = skipSpaces(text, position + 1);
-      if (text.charCodeAt(position) !== CLOSE_BRACKET) continue; // `['a',]` is valid Python
+      position = skipSpaces(text, position + 1, end);
+      if (position >= end || text.charCodeAt(position) !== CLOSE_BRACKET) continue; // `['a',]` is valid Python
     } else if (separator !== CLOSE_BRACKET) {
       return null;
     }
     // A copy trimmed to size: an array grown by push() keeps 17 slots, and a catalog keeps two lists per track.
-    return skipSpaces(text, position + 1) === text.length ? items.slice() : null;
+    return skipSpaces(text, position + 1, end) === end ? items.slice() : null;
   }
 }
 
@@ -141,22 +148,34 @@ function isDigit(code: number): boolean {
  * Rejects "", " 1", "0x1F", "Infinity", "NaN", "1_000" that Number() would read.
  */
 export function isDecimal(text: string): boolean {
-  const length = text.length;
-  let i = 0;
-  let code = text.charCodeAt(0);
-  if (code === PLUS || code === MINUS) code = text.charCodeAt(++i);
+  return isDecimalIn(text, 0, text.length);
+}
+
+/**
+ * The character code at i when i < end, and NaN past it (as charCodeAt gives past the end of a
+ * string). A function at module level: a closure made per call costs more than the parse.
+ */
+function codeBefore(text: string, i: number, end: number): number {
+  return i < end ? text.charCodeAt(i) : Number.NaN;
+}
+
+/** isDecimal of text.slice(start, end). */
+function isDecimalIn(text: string, start: number, end: number): boolean {
+  let i = start;
+  let code = codeBefore(text, i, end);
+  if (code === PLUS || code === MINUS) code = codeBefore(text, ++i, end);
   let digits = 0;
-  for (; isDigit(code); code = text.charCodeAt(++i)) digits++;
-  if (code === DOT) for (code = text.charCodeAt(++i); isDigit(code); code = text.charCodeAt(++i)) digits++;
+  for (; isDigit(code); code = codeBefore(text, ++i, end)) digits++;
+  if (code === DOT) for (code = codeBefore(text, ++i, end); isDigit(code); code = codeBefore(text, ++i, end)) digits++;
   if (digits === 0) return false;
   if (code === 0x65 || code === 0x45) { // e, E
-    code = text.charCodeAt(++i);
-    if (code === PLUS || code === MINUS) code = text.charCodeAt(++i);
+    code = codeBefore(text, ++i, end);
+    if (code === PLUS || code === MINUS) code = codeBefore(text, ++i, end);
     let exponentDigits = 0;
-    for (; isDigit(code); code = text.charCodeAt(++i)) exponentDigits++;
+    for (; isDigit(code); code = codeBefore(text, ++i, end)) exponentDigits++;
     if (exponentDigits === 0) return false;
   }
-  return i === length;
+  return i === end;
 }
 
 /** 10^0 … 10^22: the powers of ten a double holds exactly. */
@@ -171,31 +190,39 @@ const MAX_EXACT_DIGITS = 15;
  * correctly, as Number() does (Clinger's fast path). Longer values and exponents go to Number().
  */
 export function decimalValue(text: string): number {
-  const length = text.length;
-  let i = 0;
-  let code = text.charCodeAt(0);
+  return decimalValueIn(text, 0, text.length);
+}
+
+/** decimalValue of text.slice(start, end), reading the digits where they are. */
+export function decimalValueIn(text: string, start: number, end: number): number {
+  let i = start;
+  let code = codeBefore(text, i, end);
   const negative = code === MINUS;
-  if (negative || code === PLUS) code = text.charCodeAt(++i);
+  if (negative || code === PLUS) code = codeBefore(text, ++i, end);
   let mantissa = 0;
   let digits = 0;
-  for (; isDigit(code); code = text.charCodeAt(++i), digits++) mantissa = mantissa * 10 + (code - ZERO);
+  for (; isDigit(code); code = codeBefore(text, ++i, end), digits++) mantissa = mantissa * 10 + (code - ZERO);
   let fractionDigits = 0;
   if (code === DOT) {
-    for (code = text.charCodeAt(++i); isDigit(code); code = text.charCodeAt(++i), fractionDigits++) {
+    for (code = codeBefore(text, ++i, end); isDigit(code); code = codeBefore(text, ++i, end), fractionDigits++) {
       mantissa = mantissa * 10 + (code - ZERO);
     }
   }
-  if (i === length && digits + fractionDigits > 0 && digits + fractionDigits <= MAX_EXACT_DIGITS) {
+  if (i === end && digits + fractionDigits > 0 && digits + fractionDigits <= MAX_EXACT_DIGITS) {
     const value = mantissa / EXACT_POWERS_OF_TEN[fractionDigits];
     return negative ? -value : value;
   }
-  return isDecimal(text) ? Number(text) : Number.NaN;
+  return isDecimalIn(text, start, end) ? Number(text.slice(start, end)) : Number.NaN;
 }
 
 /** A 22-character base62 Spotify id: /^[0-9A-Za-z]{22}$/. */
 export function isSpotifyId(text: string): boolean {
-  if (text.length !== SPOTIFY_ID_LENGTH) return false;
-  for (let i = 0; i < SPOTIFY_ID_LENGTH; i++) {
+  return isSpotifyIdIn(text, 0, text.length);
+}
+
+function isSpotifyIdIn(text: string, start: number, end: number): boolean {
+  if (end - start !== SPOTIFY_ID_LENGTH) return false;
+  for (let i = start; i < end; i++) {
     const code = text.charCodeAt(i);
     if (!(isDigit(code) || (code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a))) return false;
   }
@@ -218,57 +245,90 @@ function digitsAt(text: string, start: number, length: number): number {
  * and day 1 when absent; null for any other text.
  */
 export function dateParts(text: string): [number, number, number] | null {
-  const length = text.length;
+  return datePartsIn(text, 0, text.length);
+}
+
+function datePartsIn(text: string, start: number, end: number): [number, number, number] | null {
+  const length = end - start;
   if (length !== 4 && length !== 7 && length !== 10) return null;
-  const year = digitsAt(text, 0, 4);
-  const month = length === 4 ? 1 : text.charCodeAt(4) === MINUS ? digitsAt(text, 5, 2) : -1;
-  const day = length < 10 ? 1 : text.charCodeAt(7) === MINUS ? digitsAt(text, 8, 2) : -1;
+  const year = digitsAt(text, start, 4);
+  const month = length === 4 ? 1 : text.charCodeAt(start + 4) === MINUS ? digitsAt(text, start + 5, 2) : -1;
+  const day = length < 10 ? 1 : text.charCodeAt(start + 7) === MINUS ? digitsAt(text, start + 8, 2) : -1;
   return year < 0 || month < 0 || day < 0 ? null : [year, month, day];
 }
 
-function numberInRange(field: CatalogColumn, text: string, min: number, max: number): number {
-  const value = decimalValue(text);
+/** A record as the parsers take it: ranges of one string, or (in tests, say) one string per field. */
+export type RecordFields = CsvFields | readonly string[];
+
+function fieldsOf(record: RecordFields): CsvFields {
+  return record instanceof CsvFields ? record : CsvFields.of(record);
+}
+
+/** The value of text.slice(start, end) as a number in [min, max]; `field` names it in the rejection. */
+function numberIn(field: CatalogColumn, text: string, start: number, end: number, min: number, max: number): number {
+  const value = decimalValueIn(text, start, end);
   if (Number.isNaN(value)) {
-    throw new FieldRejection(field, text === "" ? `${field}: is empty` : `${field}: ${shown(text)} is not a number`);
+    throw new FieldRejection(field, start === end ? `${field}: is empty` : `${field}: ${shown(text.slice(start, end))} is not a number`);
   }
   if (!(value >= min && value <= max)) {
-    throw new FieldRejection(field, `${field}: ${text} is out of range [${min}, ${max}]`);
+    throw new FieldRejection(field, `${field}: ${text.slice(start, end)} is out of range [${min}, ${max}]`);
   }
   return value;
+}
+
+function integerIn(field: CatalogColumn, text: string, start: number, end: number, min: number, max: number): number {
+  const value = numberIn(field, text, start, end, min, max);
+  if (!Number.isInteger(value)) throw new FieldRejection(field, `${field}: ${text.slice(start, end)} is not an integer`);
+  return value;
+}
+
+/** Field `at` of the record as a number in [min, max], read where it lies. */
+function numberAt(field: CatalogColumn, row: CsvFields, at: number, min: number, max: number): number {
+  return numberIn(field, row.source, row.starts[at], row.ends[at], min, max);
+}
+
+function integerAt(field: CatalogColumn, row: CsvFields, at: number, min: number, max: number): number {
+  return integerIn(field, row.source, row.starts[at], row.ends[at], min, max);
 }
 
 function integerInRange(field: CatalogColumn, text: string, min: number, max: number): number {
-  const value = numberInRange(field, text, min, max);
-  if (!Number.isInteger(value)) throw new FieldRejection(field, `${field}: ${text} is not an integer`);
-  return value;
+  return integerIn(field, text, 0, text.length, min, max);
 }
 
-function spotifyId(field: CatalogColumn, text: string): string {
-  if (!isSpotifyId(text)) {
-    throw new FieldRejection(field, `${field}: ${shown(text)} is not a 22-character base62 id`);
+function spotifyId(field: CatalogColumn, row: CsvFields, at: number): string {
+  if (!isSpotifyIdIn(row.source, row.starts[at], row.ends[at])) {
+    throw new FieldRejection(field, `${field}: ${shown(row.text(at))} is not a 22-character base62 id`);
   }
-  return text;
+  return row.text(at);
 }
 
-function explicitFlag(text: string): boolean {
-  if (text === "1" || text === "True" || text === "true") return true;
-  if (text === "0" || text === "False" || text === "false") return false;
+function explicitFlag(row: CsvFields, at: number): boolean {
+  if (row.ends[at] - row.starts[at] === 1) {
+    // "0" and "1", as the 600k file has them, without a string each.
+    const code = row.source.charCodeAt(row.starts[at]);
+    if (code === ZERO + 1) return true;
+    if (code === ZERO) return false;
+  }
+  const text = row.text(at);
+  if (text === "True" || text === "true") return true;
+  if (text === "False" || text === "false") return false;
   throw new FieldRejection("explicit", `explicit: ${shown(text)} is not 0/1 or True/False`);
 }
 
-function nonBlank(field: CatalogColumn, text: string): string {
+function nonBlank(field: CatalogColumn, row: CsvFields, at: number): string {
+  const text = row.text(at);
   if (text.trim() === "") throw new FieldRejection(field, `${field}: is empty`);
   return text;
 }
 
-function pythonList(field: TrackColumn, text: string): string[] {
-  const items = parsePythonList(text);
-  if (items === null) throw new FieldRejection(field, `${field}: ${shown(text)} is not a Python list of strings`);
+function pythonList(field: TrackColumn, row: CsvFields, at: number): string[] {
+  const items = parsePythonListIn(row.source, row.starts[at], row.ends[at]);
+  if (items === null) throw new FieldRejection(field, `${field}: ${shown(row.text(at))} is not a Python list of strings`);
   return items;
 }
 
-function artistNames(text: string): string[] {
-  const names = pythonList("artists", text);
+function artistNames(row: CsvFields, at: number): string[] {
+  const names = pythonList("artists", row, at);
   if (names.length === 0) throw new FieldRejection("artists", "artists: list is empty");
   for (const name of names) {
     if (name.trim() === "") throw new FieldRejection("artists", "artists: contains a blank name");
@@ -276,12 +336,14 @@ function artistNames(text: string): string[] {
   return names;
 }
 
-function artistIds(text: string, artistCount: number): string[] {
-  const ids = pythonList("id_artists", text);
+function artistIds(row: CsvFields, at: number, artistCount: number): string[] {
+  const ids = pythonList("id_artists", row, at);
   if (ids.length !== artistCount) {
     throw new FieldRejection("id_artists", `id_artists: ${ids.length} ids for ${artistCount} artists`);
   }
-  for (const id of ids) spotifyId("id_artists", id);
+  for (const id of ids) {
+    if (!isSpotifyId(id)) throw new FieldRejection("id_artists", `id_artists: ${shown(id)} is not a 22-character base62 id`);
+  }
   return ids;
 }
 
@@ -292,58 +354,58 @@ function daysInMonth(year: number, month: number): number {
   return month === 2 && leapYear ? 29 : DAYS_IN_MONTH[month - 1];
 }
 
-function releaseYear(text: string, field: CatalogColumn = "release_date"): number {
-  const parts = dateParts(text);
+function releaseYear(row: CsvFields, at: number, field: CatalogColumn = "release_date"): number {
+  const parts = datePartsIn(row.source, row.starts[at], row.ends[at]);
   if (parts === null) {
-    throw new FieldRejection(field, `${field}: ${shown(text)} is not YYYY, YYYY-MM or YYYY-MM-DD`);
+    throw new FieldRejection(field, `${field}: ${shown(row.text(at))} is not YYYY, YYYY-MM or YYYY-MM-DD`);
   }
   const [year, month, day] = parts;
   if (year < MIN_RELEASE_YEAR || year > MAX_RELEASE_YEAR) {
     throw new FieldRejection(field, `${field}: year ${year} is out of range [${MIN_RELEASE_YEAR}, ${MAX_RELEASE_YEAR}]`);
   }
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) {
-    throw new FieldRejection(field, `${field}: ${shown(text)} is not a calendar date`);
+    throw new FieldRejection(field, `${field}: ${shown(row.text(at))} is not a calendar date`);
   }
   return year;
 }
 
 /** Validates one data record (fields in header order) into a CatalogTrack, or says why it is rejected. */
-export function parseTrackRow(record: readonly string[], index: ColumnIndex, line: number): RowResult {
-  if (record.length !== index.columnCount) {
+export function parseTrackRow(record: RecordFields, index: ColumnIndex, line: number): RowResult {
+  const row = fieldsOf(record);
+  if (row.count !== index.columnCount) {
     return {
       ok: false,
       line,
       field: "columns",
-      reason: `expected ${index.columnCount} columns, found ${record.length}`,
+      reason: `expected ${index.columnCount} columns, found ${row.count}`,
     };
   }
   try {
-    const name = record[index.name];
+    const name = row.text(index.name);
     if (name.trim() === "") throw new FieldRejection("name", "name: is empty");
-    const artists = artistNames(record[index.artists]);
-    const releaseDate = record[index.release_date];
+    const artists = artistNames(row, index.artists);
     const track: CatalogTrack = {
-      id: spotifyId("id", record[index.id]),
+      id: spotifyId("id", row, index.id),
       name,
-      popularity: integerInRange("popularity", record[index.popularity], 0, 100),
-      durationMs: integerInRange("duration_ms", record[index.duration_ms], 1, Number.MAX_SAFE_INTEGER),
-      explicit: explicitFlag(record[index.explicit]),
+      popularity: integerAt("popularity", row, index.popularity, 0, 100),
+      durationMs: integerAt("duration_ms", row, index.duration_ms, 1, Number.MAX_SAFE_INTEGER),
+      explicit: explicitFlag(row, index.explicit),
       artists,
-      idArtists: artistIds(record[index.id_artists], artists.length),
-      releaseDate,
-      releaseYear: releaseYear(releaseDate),
-      danceability: numberInRange("danceability", record[index.danceability], 0, 1),
-      energy: numberInRange("energy", record[index.energy], 0, 1),
-      key: integerInRange("key", record[index.key], -1, 11),
-      loudness: numberInRange("loudness", record[index.loudness], -70, 10),
-      mode: integerInRange("mode", record[index.mode], 0, 1),
-      speechiness: numberInRange("speechiness", record[index.speechiness], 0, 1),
-      acousticness: numberInRange("acousticness", record[index.acousticness], 0, 1),
-      instrumentalness: numberInRange("instrumentalness", record[index.instrumentalness], 0, 1),
-      liveness: numberInRange("liveness", record[index.liveness], 0, 1),
-      valence: numberInRange("valence", record[index.valence], 0, 1),
-      tempo: numberInRange("tempo", record[index.tempo], 0, 300),
-      timeSignature: integerInRange("time_signature", record[index.time_signature], 0, 7),
+      idArtists: artistIds(row, index.id_artists, artists.length),
+      releaseDate: row.text(index.release_date),
+      releaseYear: releaseYear(row, index.release_date),
+      danceability: numberAt("danceability", row, index.danceability, 0, 1),
+      energy: numberAt("energy", row, index.energy, 0, 1),
+      key: integerAt("key", row, index.key, -1, 11),
+      loudness: numberAt("loudness", row, index.loudness, -70, 10),
+      mode: integerAt("mode", row, index.mode, 0, 1),
+      speechiness: numberAt("speechiness", row, index.speechiness, 0, 1),
+      acousticness: numberAt("acousticness", row, index.acousticness, 0, 1),
+      instrumentalness: numberAt("instrumentalness", row, index.instrumentalness, 0, 1),
+      liveness: numberAt("liveness", row, index.liveness, 0, 1),
+      valence: numberAt("valence", row, index.valence, 0, 1),
+      tempo: numberAt("tempo", row, index.tempo, 0, 300),
+      timeSignature: integerAt("time_signature", row, index.time_signature, 0, 7),
       genres: NO_STRINGS,
       subgenres: NO_STRINGS,
       playlists: NO_PLAYLISTS,
@@ -359,9 +421,9 @@ export function parseTrackRow(record: readonly string[], index: ColumnIndex, lin
 export type Intern = (text: string) => string;
 const AS_IS: Intern = (text) => text;
 
-function columnCountRejection(record: readonly string[], columnCount: number, line: number): RowRejection | null {
-  if (record.length === columnCount) return null;
-  return { ok: false, line, field: "columns", reason: `expected ${columnCount} columns, found ${record.length}` };
+function columnCountRejection(row: CsvFields, columnCount: number, line: number): RowRejection | null {
+  if (row.count === columnCount) return null;
+  return { ok: false, line, field: "columns", reason: `expected ${columnCount} columns, found ${row.count}` };
 }
 
 /** Runs a row parser, turning a FieldRejection into the row's rejection. */
@@ -375,8 +437,8 @@ function rowResult(line: number, parse: () => CatalogTrack): RowResult {
 }
 
 /** A one-item list of the trimmed cell, or the shared empty list for an empty cell. */
-function optionalLabel(text: string | undefined, intern: Intern): string[] {
-  const label = text?.trim() ?? "";
+function optionalLabel(text: string, intern: Intern): string[] {
+  const label = text.trim();
   return label === "" ? NO_STRINGS : [intern(label)];
 }
 
@@ -386,35 +448,35 @@ function optionalLabel(text: string | undefined, intern: Intern): string[] {
  * R's missing value `NA` in a name is kept as text: the row's features are valid.
  */
 export function parseSpotifySongsRow(
-  record: readonly string[], index: FormatColumnIndex<SpotifySongsColumn>, line: number, intern: Intern = AS_IS,
+  record: RecordFields, index: FormatColumnIndex<SpotifySongsColumn>, line: number, intern: Intern = AS_IS,
 ): RowResult {
+  const row = fieldsOf(record);
   return (
-    columnCountRejection(record, index.columnCount, line) ??
+    columnCountRejection(row, index.columnCount, line) ??
     rowResult(line, () => {
-      const releaseDate = record[index.track_album_release_date];
-      const genres = optionalLabel(record[index.playlist_genre], intern);
-      const subgenres = optionalLabel(record[index.playlist_subgenre], intern);
-      const playlistId = record[index.playlist_id].trim();
+      const genres = optionalLabel(row.text(index.playlist_genre), intern);
+      const subgenres = optionalLabel(row.text(index.playlist_subgenre), intern);
+      const playlistId = row.text(index.playlist_id).trim();
       const playlists: PlaylistMembership[] = playlistId === "" ? NO_PLAYLISTS : [{
         id: intern(playlistId),
-        name: intern(record[index.playlist_name]),
+        name: intern(row.text(index.playlist_name)),
         genre: genres[0] ?? null,
         subgenre: subgenres[0] ?? null,
         line,
       }];
       return {
-        id: spotifyId("track_id", record[index.track_id]),
-        name: nonBlank("track_name", record[index.track_name]),
-        popularity: integerInRange("track_popularity", record[index.track_popularity], 0, 100),
-        durationMs: integerInRange("duration_ms", record[index.duration_ms], 1, Number.MAX_SAFE_INTEGER),
+        id: spotifyId("track_id", row, index.track_id),
+        name: nonBlank("track_name", row, index.track_name),
+        popularity: integerAt("track_popularity", row, index.track_popularity, 0, 100),
+        durationMs: integerAt("duration_ms", row, index.duration_ms, 1, Number.MAX_SAFE_INTEGER),
         explicit: null,
-        artists: [nonBlank("track_artist", record[index.track_artist])],
+        artists: [nonBlank("track_artist", row, index.track_artist)],
         idArtists: null,
-        releaseDate,
-        releaseYear: releaseYear(releaseDate, "track_album_release_date"),
-        ...audioFeatures(record, index),
-        key: integerInRange("key", record[index.key], -1, 11),
-        mode: integerInRange("mode", record[index.mode], 0, 1),
+        releaseDate: row.text(index.track_album_release_date),
+        releaseYear: releaseYear(row, index.track_album_release_date, "track_album_release_date"),
+        ...audioFeatures(row, index),
+        key: integerAt("key", row, index.key, -1, 11),
+        mode: integerAt("mode", row, index.mode, 0, 1),
         timeSignature: null,
         genres,
         subgenres,
@@ -455,25 +517,26 @@ function meterNumerator(text: string): number {
 
 /** A SpotifyFeatures.csv row: one (track, genre) pair. No explicit flag, release date or artist ids. */
 export function parseSpotifyFeaturesRow(
-  record: readonly string[], index: FormatColumnIndex<SpotifyFeaturesColumn>, line: number, intern: Intern = AS_IS,
+  record: RecordFields, index: FormatColumnIndex<SpotifyFeaturesColumn>, line: number, intern: Intern = AS_IS,
 ): RowResult {
+  const row = fieldsOf(record);
   return (
-    columnCountRejection(record, index.columnCount, line) ??
+    columnCountRejection(row, index.columnCount, line) ??
     rowResult(line, () => ({
-      id: spotifyId("track_id", record[index.track_id]),
-      name: nonBlank("track_name", record[index.track_name]),
-      popularity: integerInRange("popularity", record[index.popularity], 0, 100),
-      durationMs: integerInRange("duration_ms", record[index.duration_ms], 1, Number.MAX_SAFE_INTEGER),
+      id: spotifyId("track_id", row, index.track_id),
+      name: nonBlank("track_name", row, index.track_name),
+      popularity: integerAt("popularity", row, index.popularity, 0, 100),
+      durationMs: integerAt("duration_ms", row, index.duration_ms, 1, Number.MAX_SAFE_INTEGER),
       explicit: null,
-      artists: [nonBlank("artist_name", record[index.artist_name])],
+      artists: [nonBlank("artist_name", row, index.artist_name)],
       idArtists: null,
       releaseDate: null,
       releaseYear: null,
-      ...audioFeatures(record, index),
-      key: noteKey(record[index.key]),
-      mode: majorMinor(record[index.mode]),
-      timeSignature: meterNumerator(record[index.time_signature]),
-      genres: optionalLabel(record[index.genre], intern),
+      ...audioFeatures(row, index),
+      key: noteKey(row.text(index.key)),
+      mode: majorMinor(row.text(index.mode)),
+      timeSignature: meterNumerator(row.text(index.time_signature)),
+      genres: optionalLabel(row.text(index.genre), intern),
       subgenres: NO_STRINGS,
       playlists: NO_PLAYLISTS,
     }))
@@ -489,25 +552,26 @@ function semicolonArtists(text: string): string[] {
 
 /** A dataset.csv row: one (track, genre) pair. No release date or artist ids. */
 export function parseTracksDatasetRow(
-  record: readonly string[], index: FormatColumnIndex<TracksDatasetColumn>, line: number, intern: Intern = AS_IS,
+  record: RecordFields, index: FormatColumnIndex<TracksDatasetColumn>, line: number, intern: Intern = AS_IS,
 ): RowResult {
+  const row = fieldsOf(record);
   return (
-    columnCountRejection(record, index.columnCount, line) ??
+    columnCountRejection(row, index.columnCount, line) ??
     rowResult(line, () => ({
-      id: spotifyId("track_id", record[index.track_id]),
-      name: nonBlank("track_name", record[index.track_name]),
-      popularity: integerInRange("popularity", record[index.popularity], 0, 100),
-      durationMs: integerInRange("duration_ms", record[index.duration_ms], 1, Number.MAX_SAFE_INTEGER),
-      explicit: explicitFlag(record[index.explicit]),
-      artists: semicolonArtists(record[index.artists]),
+      id: spotifyId("track_id", row, index.track_id),
+      name: nonBlank("track_name", row, index.track_name),
+      popularity: integerAt("popularity", row, index.popularity, 0, 100),
+      durationMs: integerAt("duration_ms", row, index.duration_ms, 1, Number.MAX_SAFE_INTEGER),
+      explicit: explicitFlag(row, index.explicit),
+      artists: semicolonArtists(row.text(index.artists)),
       idArtists: null,
       releaseDate: null,
       releaseYear: null,
-      ...audioFeatures(record, index),
-      key: integerInRange("key", record[index.key], -1, 11),
-      mode: integerInRange("mode", record[index.mode], 0, 1),
-      timeSignature: integerInRange("time_signature", record[index.time_signature], 0, 7),
-      genres: optionalLabel(record[index.track_genre], intern),
+      ...audioFeatures(row, index),
+      key: integerAt("key", row, index.key, -1, 11),
+      mode: integerAt("mode", row, index.mode, 0, 1),
+      timeSignature: integerAt("time_signature", row, index.time_signature, 0, 7),
+      genres: optionalLabel(row.text(index.track_genre), intern),
       subgenres: NO_STRINGS,
       playlists: NO_PLAYLISTS,
     }))
@@ -519,23 +583,23 @@ type AudioFeatureColumn =
   | "valence" | "tempo";
 
 /** The real-valued audio features, named and bounded the same in every format. */
-function audioFeatures(record: readonly string[], index: Readonly<Record<AudioFeatureColumn, number>>) {
+function audioFeatures(row: CsvFields, index: Readonly<Record<AudioFeatureColumn, number>>) {
   return {
-    danceability: numberInRange("danceability", record[index.danceability], 0, 1),
-    energy: numberInRange("energy", record[index.energy], 0, 1),
-    loudness: numberInRange("loudness", record[index.loudness], -70, 10),
-    speechiness: numberInRange("speechiness", record[index.speechiness], 0, 1),
-    acousticness: numberInRange("acousticness", record[index.acousticness], 0, 1),
-    instrumentalness: numberInRange("instrumentalness", record[index.instrumentalness], 0, 1),
-    liveness: numberInRange("liveness", record[index.liveness], 0, 1),
-    valence: numberInRange("valence", record[index.valence], 0, 1),
-    tempo: numberInRange("tempo", record[index.tempo], 0, 300),
+    danceability: numberAt("danceability", row, index.danceability, 0, 1),
+    energy: numberAt("energy", row, index.energy, 0, 1),
+    loudness: numberAt("loudness", row, index.loudness, -70, 10),
+    speechiness: numberAt("speechiness", row, index.speechiness, 0, 1),
+    acousticness: numberAt("acousticness", row, index.acousticness, 0, 1),
+    instrumentalness: numberAt("instrumentalness", row, index.instrumentalness, 0, 1),
+    liveness: numberAt("liveness", row, index.liveness, 0, 1),
+    valence: numberAt("valence", row, index.valence, 0, 1),
+    tempo: numberAt("tempo", row, index.tempo, 0, 300),
   };
 }
 
 /** Validates one data record of a file of `format` (its header indexed by formats.ts matchHeader). */
 export function parseCatalogRow(
-  format: CatalogFormatId, record: readonly string[], index: FormatColumnIndex, line: number, intern: Intern = AS_IS,
+  format: CatalogFormatId, record: RecordFields, index: FormatColumnIndex, line: number, intern: Intern = AS_IS,
 ): RowResult {
   switch (format) {
     case "tracks-600k":

@@ -3,7 +3,7 @@
 import { createHash } from "node:crypto";
 import { Readable, Transform, pipeline } from "node:stream";
 import { createGunzip } from "node:zlib";
-import { CsvRecordSplitter, type CsvRecord } from "./csv";
+import { CsvRecordSplitter, type CsvFields, type CsvRecord } from "./csv";
 import { matchHeader, unknownHeaderMessage, type CatalogFormat, type ColumnIndex } from "./formats";
 import { parseCatalogRow, type Intern, type RowResult } from "./parse";
 import { openCatalogSource } from "./source";
@@ -82,17 +82,44 @@ class CatalogRows {
     /** The catalog as messages name it (a URL without its query string). */
     public label: string,
     private readonly onFormat: ReadCatalogOptions["onFormat"],
+    /** Whether tracks' ids and names are copied out of the text read (see accept). */
+    private readonly detachIdsAndNames = true,
   ) {}
 
   get format(): CatalogFormat | undefined {
     return this.match?.format;
   }
 
+  /**
+   * Hands `use` the result of every complete record the splitter holds. A broken record (an unclosed
+   * quote) becomes a CatalogFileError; errors from onFormat and from `use` pass as they are.
+   */
+  drain(splitter: CsvRecordSplitter, use: (row: RowResult) => void): void {
+    for (;;) {
+      let result;
+      try {
+        const fields = splitter.nextFields();
+        if (fields === undefined) return;
+        result = this.accept(fields);
+      } catch (error) {
+        if (error instanceof CatalogFileError || error === this.callbackError) throw error;
+        throw new CatalogFileError(`${this.label}: ${(error as Error).message}`);
+      }
+      if (result !== undefined) use(result);
+    }
+  }
+
+  /** The file's summary once it has been read to the end. */
+  summary(hashed: { sha256: string; bytes: number }): CatalogFileSummary {
+    if (this.match === undefined) throw new CatalogFileError(`${this.label} is empty`);
+    return { sha256: hashed.sha256, bytes: hashed.bytes, format: this.match.format.id };
+  }
+
   /** The row's result, or undefined for the header and blank lines. */
-  accept({ fields, line }: CsvRecord): RowResult | undefined {
-    if (fields.length === 1 && fields[0] === "") return undefined;
+  accept(fields: CsvFields): RowResult | undefined {
+    if (fields.isBlank()) return undefined;
     if (this.match === undefined) {
-      const header = matchHeader(fields);
+      const header = matchHeader(fields.toArray());
       if (!header.ok) throw new CatalogFileError(unknownHeaderMessage(this.label, header));
       this.match = header;
       try {
@@ -103,14 +130,16 @@ class CatalogRows {
       }
       return undefined;
     }
-    const result = parseCatalogRow(this.match.format.id, fields, this.match.index, line, this.intern);
+    const result = parseCatalogRow(this.match.format.id, fields, this.match.index, fields.line, this.intern);
     if (result.ok) {
       // Kept for the whole seed: copied out of the decoded chunk, which would otherwise stay alive
       // as long as any of them (all of the file's text, once every chunk holds a kept name). An
       // artist's name is kept once however many tracks it has.
       const track = result.track;
-      track.id = detached(track.id);
-      track.name = detached(track.name);
+      if (this.detachIdsAndNames) {
+        track.id = detached(track.id);
+        track.name = detached(track.name);
+      }
       if (track.artists.length === 1) track.artists = this.soloArtist(track.artists[0]);
       else for (let i = 0; i < track.artists.length; i++) track.artists[i] = this.intern(track.artists[i]);
     }
@@ -191,28 +220,56 @@ export async function* readCsvRecordBatches(
   onProgress?: ReadCatalogOptions["onProgress"],
   onOpen?: (label: string) => void,
 ): AsyncGenerator<CsvRecord[], { sha256: string; bytes: number; label: string }, undefined> {
-  const csv = await openCsvBytes(location, onProgress);
-  onOpen?.(csv.label);
-  const decoder = new TextDecoder("utf-8");
-  const splitter = new CsvRecordSplitter();
-  const drain = () => {
-    const records: CsvRecord[] = [];
-    for (let record = splitter.next(); record !== undefined; record = splitter.next()) records.push(record);
-    return records;
-  };
+  let label = location;
+  const pieces = fedSplitter(location, onProgress, (opened) => {
+    label = opened;
+    onOpen?.(opened);
+  });
+  let step;
   try {
-    for await (const chunk of csv.chunks) {
-      splitter.feed(decoder.decode(chunk, { stream: true }));
-      const records = drain();
+    for (step = await pieces.next(); !step.done; step = await pieces.next()) {
+      const records: CsvRecord[] = [];
+      const splitter = step.value;
+      try {
+        for (let record = splitter.next(); record !== undefined; record = splitter.next()) records.push(record);
+      } catch (error) {
+        throw new CatalogFileError(`${label}: ${(error as Error).message}`);
+      }
       if (records.length > 0) yield records;
     }
-    splitter.feed(decoder.decode());
+  } finally {
+    await pieces.return(undefined as never);
+  }
+  return step.value;
+}
+
+/**
+ * Feeds a catalog's CSV text, piece by piece, to one splitter, yielding it after each piece for the
+ * caller to drain. Returns the file's hash once read to the end.
+ */
+async function* fedSplitter(
+  location: string,
+  onProgress: ReadCatalogOptions["onProgress"],
+  onOpen: (label: string) => void,
+): AsyncGenerator<CsvRecordSplitter, { sha256: string; bytes: number; label: string }, undefined> {
+  const csv = await openCsvBytes(location, onProgress);
+  onOpen(csv.label);
+  const decoder = new TextDecoder("utf-8");
+  const splitter = new CsvRecordSplitter();
+  try {
+    try {
+      for await (const chunk of csv.chunks) {
+        splitter.feed(decoder.decode(chunk, { stream: true }));
+        yield splitter;
+      }
+      splitter.feed(decoder.decode());
+    } catch (error) {
+      // Reading, gunzipping or decoding failed.
+      if (error instanceof CatalogFileError) throw error;
+      throw new CatalogFileError(`${csv.label}: ${(error as Error).message}`);
+    }
     splitter.end();
-    const records = drain();
-    if (records.length > 0) yield records;
-  } catch (error) {
-    if (error instanceof CatalogFileError) throw error;
-    throw new CatalogFileError(`${csv.label}: ${(error as Error).message}`);
+    yield splitter;
   } finally {
     csv.close(); // closes the file when the consumer stops early; a no-op once read to the end
   }
@@ -257,23 +314,40 @@ export async function* readCatalogBatches(
   options: ReadCatalogOptions = {},
 ): AsyncGenerator<RowResult[], CatalogFileSummary, undefined> {
   const rows = new CatalogRows(location, options.onFormat);
-  const records = readCsvRecordBatches(location, options.onProgress, (label) => (rows.label = label));
+  const pieces = fedSplitter(location, options.onProgress, (label) => (rows.label = label));
   let step;
   try {
-    for (step = await records.next(); !step.done; step = await records.next()) {
+    for (step = await pieces.next(); !step.done; step = await pieces.next()) {
       const results: RowResult[] = [];
-      for (const record of step.value) {
-        const result = rows.accept(record);
-        if (result !== undefined) results.push(result);
-      }
+      rows.drain(step.value, (result) => results.push(result));
       if (results.length > 0) yield results;
     }
-  } catch (error) {
-    if (error instanceof CatalogFileError || error === rows.callbackError) throw error;
-    throw new CatalogFileError(`${rows.label}: ${(error as Error).message}`);
   } finally {
-    await records.return(undefined as never);
+    await pieces.return(undefined as never);
   }
-  if (rows.format === undefined) throw new CatalogFileError(`${rows.label} is empty`);
-  return { sha256: step.value.sha256, bytes: step.value.bytes, format: rows.format.id };
+  return rows.summary(step.value);
+}
+
+/**
+ * readCatalog for a reader that takes each row as it comes (the seed): `onRow` hears every row's
+ * result in file order, and each row's strings and objects are garbage as soon as it returns rather
+ * than held in a batch (on the 600k file, that batch was what the garbage collector kept copying).
+ * Resolves to the file's summary; an error thrown by `onRow` ends the read and is passed on as is.
+ * A track's id and name are slices of the text read (artists are copied): a reader that keeps them
+ * copies them, as TrackTable does into its UTF-8 columns, or they would keep that text alive.
+ */
+export async function readCatalogRows(
+  location: string,
+  options: ReadCatalogOptions,
+  onRow: (row: RowResult) => void,
+): Promise<CatalogFileSummary> {
+  const rows = new CatalogRows(location, options.onFormat, false);
+  const pieces = fedSplitter(location, options.onProgress, (label) => (rows.label = label));
+  let step;
+  try {
+    for (step = await pieces.next(); !step.done; step = await pieces.next()) rows.drain(step.value, onRow);
+  } finally {
+    await pieces.return(undefined as never);
+  }
+  return rows.summary(step.value);
 }

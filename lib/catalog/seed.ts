@@ -7,7 +7,7 @@ import { genresOfArtists, readArtistGenres } from "./artists";
 import type { CatalogFormat, OptionalColumn } from "./formats";
 import { artistGenresOfColumns, genreStatsOfColumns, topLabelsByCluster, type GenreShare } from "./genres";
 import type { RejectedField, RowRejection } from "./parse";
-import { readCatalogBatches } from "./read";
+import { readCatalogRows } from "./read";
 import { replaceCatalog } from "./store";
 import { TrackTable } from "./track-table";
 import { CLUSTER_FEATURES, type CatalogFormatId } from "./types";
@@ -80,28 +80,28 @@ export async function seedCatalog(db: Db, options: SeedOptions): Promise<SeedSum
   const artists = options.artists === undefined ? null : await readArtists(options.artists);
   let format: CatalogFormat | undefined;
   let readProgress = NO_PROGRESS as ReturnType<NonNullable<SeedOptions["onPhase"]>>;
-  const rows = readCatalogBatches(options.file, {
-    onFormat: (recognised) => {
-      format = recognised;
-      if (artists !== null && recognised.id !== "tracks-600k") {
-        throw new SeedError(
-          `${options.file} is in the "${recognised.name}" format: --artists goes with the 600k-tracks tracks.csv only (it joins through id_artists); the catalog was not changed.`,
-        );
-      }
-    },
-    onProgress: (bytes, total) => {
-      if (readProgress === NO_PROGRESS) readProgress = phase("read", total ?? 0);
-      readProgress.update(bytes);
-    },
-  });
   const table = new TrackTable();
   const rejectedByField: SeedSummary["rejectedByField"] = {};
   const firstRejections: RowRejection[] = [];
   let rowsRead = 0;
   let rowsRejected = 0;
-  let step = await rows.next();
-  for (; !step.done; step = await rows.next()) {
-    for (const row of step.value) {
+  const file = await readCatalogRows(
+    options.file,
+    {
+      onFormat: (recognised) => {
+        format = recognised;
+        if (artists !== null && recognised.id !== "tracks-600k") {
+          throw new SeedError(
+            `${options.file} is in the "${recognised.name}" format: --artists goes with the 600k-tracks tracks.csv only (it joins through id_artists); the catalog was not changed.`,
+          );
+        }
+      },
+      onProgress: (bytes, total) => {
+        if (readProgress === NO_PROGRESS) readProgress = phase("read", total ?? 0);
+        readProgress.update(bytes);
+      },
+    },
+    (row) => {
       rowsRead++;
       if (row.ok) {
         if (artists !== null && row.track.idArtists !== null) row.track.genres = genresOfArtists(row.track.idArtists, artists.genres);
@@ -111,10 +111,10 @@ export async function seedCatalog(db: Db, options: SeedOptions): Promise<SeedSum
         rejectedByField[row.field] = (rejectedByField[row.field] ?? 0) + 1;
         if (firstRejections.length < 5) firstRejections.push(row);
       }
-    }
-  }
+    },
+  );
   readProgress.finish();
-  const checksum = step.value.sha256;
+  const checksum = file.sha256;
   const tracks = table.finish();
   const { rowsMerged, rowsConflicting } = tracks;
   const columns: OptionalColumn[] = [...format!.provides];

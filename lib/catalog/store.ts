@@ -122,8 +122,8 @@ function writeTrackRow(
   const t = snapshot.tracks;
   const artists = t.artists[i];
   out.row(TRACK_COPY_COLUMNS.length);
-  out.text(t.id[i]);
-  out.text(t.name[i]);
+  out.utf8Text(t.idUtf8At(i));
+  out.utf8Text(t.nameUtf8At(i));
   out.textArray(artists);
   out.text(artists[0]);
   const year = t.releaseYearAt(i);
@@ -135,7 +135,7 @@ function writeTrackRow(
   if (explicit === null) out.null();
   else out.bool(explicit);
   for (const column of features) out.float4(column[i]);
-  out.text(matchKey(t.name[i], artists[0]));
+  out.text(matchKey(t.nameAt(i), artists[0]));
   out.int2(snapshot.clusterIds[i]);
   out.textArray(t.genres[i]);
   out.textArray(t.subgenres[i]);

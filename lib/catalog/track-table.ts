@@ -1,7 +1,7 @@
 // The catalog's tracks held as columns while a seed runs, merging rows that repeat a track. Pure.
 // On the 586k-track file a row object per track (21 fields, its doubles boxed) cost ~600 bytes and
-// the garbage collector's time over the whole read; numbers here live in typed arrays instead, and
-// only the strings and lists a track really has are objects.
+// the garbage collector's time over the whole read; numbers here live in typed arrays instead, ids
+// and names as UTF-8 in one buffer each (StringColumn), and only the lists a track has are objects.
 import { byRowCount, COMPARED_FIELDS, countInto, samePlaylist, unionOf, type MergeOutcome } from "./merge";
 import type { CatalogTrack, ClusterFeature } from "./types";
 
@@ -25,6 +25,77 @@ function resized<T extends Float64Array | Int32Array | Int16Array | Int8Array>(a
   return resized;
 }
 
+const MAX_ASCII = 0x7f;
+
+/**
+ * One string per row, held as UTF-8 in one growing buffer with each row's end offset. Two strings per
+ * track kept as objects (its id and name) were ~1.2M objects on the 600k file that every young
+ * collection had to copy and the old generation to trace: about half a second of a seed's read.
+ */
+export class StringColumn {
+  private bytes: Buffer = Buffer.allocUnsafe(1 << 16);
+  /** Where row i's bytes end; row i starts where row i - 1 ends (row 0 at 0). */
+  private ends = new Int32Array(INITIAL_CAPACITY);
+  length = 0;
+
+  push(text: string): void {
+    const start = this.startOf(this.length);
+    // At most 3 bytes per UTF-16 code unit.
+    if (start + 3 * text.length > this.bytes.length) this.bytes = grownBuffer(this.bytes, start + 3 * text.length);
+    const bytes = this.bytes;
+    let end = start;
+    for (let i = 0; i < text.length; i++, end++) {
+      // ASCII (nearly every id and name) a character at a time: cheaper than a call into Buffer.write.
+      const code = text.charCodeAt(i);
+      if (code > MAX_ASCII) {
+        end = start + bytes.write(text, start, "utf8");
+        break;
+      }
+      bytes[end] = code;
+    }
+    if (this.length === this.ends.length) this.ends = resized(this.ends, this.length * 2);
+    this.ends[this.length++] = end;
+  }
+
+  at(i: number): string {
+    return this.bytes.toString("utf8", this.startOf(i), this.ends[i]);
+  }
+
+  /** True when row i holds `text`. */
+  equals(i: number, text: string): boolean {
+    const start = this.startOf(i);
+    const length = this.ends[i] - start;
+    if (length !== text.length) return length > text.length && this.at(i) === text; // equal only when not ASCII
+    for (let k = 0; k < length; k++) {
+      const code = text.charCodeAt(k);
+      if (code > MAX_ASCII) return this.at(i) === text;
+      if (this.bytes[start + k] !== code) return false;
+    }
+    return true;
+  }
+
+  /** Row i's UTF-8 bytes (a view: valid until the next push). */
+  utf8At(i: number): Uint8Array {
+    return this.bytes.subarray(this.startOf(i), this.ends[i]);
+  }
+
+  /** Frees the room the column grew into. */
+  trim(): void {
+    this.bytes = Buffer.from(this.bytes.subarray(0, this.startOf(this.length)));
+    this.ends = this.ends.slice(0, this.length);
+  }
+
+  private startOf(i: number): number {
+    return i === 0 ? 0 : this.ends[i - 1];
+  }
+}
+
+function grownBuffer(bytes: Buffer, needed: number): Buffer {
+  const bigger = Buffer.allocUnsafe(Math.max(bytes.length * 2, needed));
+  bytes.copy(bigger);
+  return bigger;
+}
+
 const EMPTY = -1;
 const INITIAL_SLOTS = 1 << 12;
 
@@ -40,8 +111,8 @@ export class IdIndex {
   private slots = new Int32Array(2 * INITIAL_SLOTS).fill(EMPTY);
   private size = 0;
 
-  /** `ids[row]` is the id of row `row`, for every row added. */
-  constructor(private readonly ids: readonly string[]) {}
+  /** `isIdOf(row, id)` tells whether `id` is the id of row `row`, for every row added. */
+  constructor(private readonly isIdOf: (row: number, id: string) => boolean) {}
 
   /** The row of `id`, or EMPTY (-1) when it has none. */
   get(id: string): number {
@@ -68,11 +139,11 @@ export class IdIndex {
 
   /** The slot holding `id`, or the free slot where it would go. */
   private slotOf(id: string, hash: number): number {
-    const { slots, ids } = this;
+    const { slots } = this;
     const mask = slots.length / 2 - 1;
     for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
       const row = slots[2 * slot];
-      if (row === EMPTY || (slots[2 * slot + 1] === hash && ids[row] === id)) return slot;
+      if (row === EMPTY || (slots[2 * slot + 1] === hash && this.isIdOf(row, id))) return slot;
     }
   }
 
@@ -105,8 +176,8 @@ function hashOf(text: string): number {
  */
 export class TrackTable {
   length = 0;
-  readonly id: string[] = [];
-  readonly name: string[] = [];
+  private readonly ids = new StringColumn();
+  private readonly names = new StringColumn();
   readonly artists: string[][] = [];
   genres: string[][] = [];
   subgenres: string[][] = [];
@@ -127,9 +198,27 @@ export class TrackTable {
   rowsMerged = 0;
   /** Merged rows whose compared features (merge.ts COMPARED_FIELDS) differ from the first row's. */
   rowsConflicting = 0;
-  private indexById = new IdIndex(this.id);
+  private readonly isIdOf = (row: number, id: string) => this.ids.equals(row, id);
+  private indexById = new IdIndex(this.isIdOf);
   /** Row counts per label of the tracks that were merged (only those: most tracks have one row). */
   private labelCounts = new Map<number, { genres: Map<string, number>; subgenres: Map<string, number> }>();
+
+  idAt(i: number): string {
+    return this.ids.at(i);
+  }
+
+  nameAt(i: number): string {
+    return this.names.at(i);
+  }
+
+  /** Track i's id and name as UTF-8 (views: valid until the next add). */
+  idUtf8At(i: number): Uint8Array {
+    return this.ids.utf8At(i);
+  }
+
+  nameUtf8At(i: number): Uint8Array {
+    return this.names.utf8At(i);
+  }
 
   explicitAt(i: number): boolean | null {
     const flag = this.explicitFlag[i];
@@ -172,8 +261,10 @@ export class TrackTable {
       this.subgenres[index] = byRowCount(this.subgenres[index], counts.subgenres);
     }
     this.labelCounts = new Map();
-    this.indexById = new IdIndex(this.id);
+    this.indexById = new IdIndex(this.isIdOf);
     this.grow(this.length); // the columns grew by doubling: up to half of each is unused
+    this.ids.trim();
+    this.names.trim();
     return this;
   }
 
@@ -192,8 +283,8 @@ export class TrackTable {
   private append(track: CatalogTrack): void {
     const i = this.length;
     if (i === this.popularity.length) this.grow(i * 2);
-    this.id.push(track.id);
-    this.name.push(track.name);
+    this.ids.push(track.id);
+    this.names.push(track.name);
     this.artists.push(track.artists);
     this.genres.push(track.genres);
     this.subgenres.push(track.subgenres);

@@ -87,6 +87,19 @@ export class CopyBinaryWriter {
     this.view.setInt32(lengthAt, bytes);
   }
 
+  /** A text value given as its UTF-8 bytes. */
+  utf8Text(bytes: Uint8Array): void {
+    const length = bytes.length;
+    this.ensure(4 + length);
+    this.view.setInt32(this.offset, length);
+    const buffer = this.buffer;
+    const start = this.offset + 4;
+    // Short values (ids, names) byte by byte: cheaper than a call into TypedArray.set.
+    if (length < 64) for (let i = 0; i < length; i++) buffer[start + i] = bytes[i];
+    else buffer.set(bytes, start);
+    this.offset = start + length;
+  }
+
   /** A one-dimensional text[] value without NULLs ('{}' when empty). */
   textArray(values: readonly string[]): void {
     const empty = values.length === 0;
