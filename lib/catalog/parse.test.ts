@@ -5,6 +5,7 @@ import {
   type RowResult,
 } from "./parse";
 import { TRACK_COLUMNS, type TrackColumn } from "./types";
+import { CsvRecordSplitter, type CsvFields } from "./csv";
 
 const KAGGLE_LINE =
   "35iwgR4jXetI318WEWsa1Q,Carve,6,126903,0,['Uli'],['45tIt06XoI0Iio4LBEVpls'],1922-02-22," +
@@ -332,6 +333,99 @@ describe("matchKey on ASCII text", () => {
     const keys = catalogMatchKeys();
     for (const [title, artist] of [["Rock & Roll", "AC/DC"], ["Blue", "Beyoncé"], ["Red (Live)", "Beyoncé"], ["Blue", "AC/DC"]]) {
       expect(keys(title, artist)).toBe(matchKey(title, artist));
+    }
+  });
+});
+
+describe("parseTrackRow on a record split from CSV text", () => {
+  const index = headerIndex();
+  const quoteAlways = (value: string) => `"${value.replaceAll('"', '""')}"`;
+  const quoteIfNeeded = (value: string) => (/[",\r\n]/.test(value) ? quoteAlways(value) : value);
+
+  /** Each way of writing the fields as one CSV line: plain where it can be, every field quoted, a name with an escaped quote. */
+  const writings: [string, (fields: string[]) => string][] = [
+    ["quoted where needed, LF", (fields) => `${fields.map(quoteIfNeeded).join(",")}\n`],
+    ["quoted where needed, CRLF", (fields) => `${fields.map(quoteIfNeeded).join(",")}\r\n`],
+    ["quoted where needed, no line end", (fields) => fields.map(quoteIfNeeded).join(",")],
+    ["every field quoted, CRLF", (fields) => `${fields.map(quoteAlways).join(",")}\r\n`],
+    ["every field quoted, no line end", (fields) => fields.map(quoteAlways).join(",")],
+  ];
+
+  /** The splitter's (reused) record of `line`, parsed before the next call. */
+  function parsedFromCsv(text: string, lineNumber: number): RowResult {
+    const splitter = new CsvRecordSplitter();
+    splitter.feed(text);
+    splitter.end();
+    const fields: CsvFields | undefined = splitter.nextFields();
+    if (fields === undefined) throw new Error("no record");
+    const result = parseTrackRow(fields, index, lineNumber);
+    expect(splitter.nextFields()).toBeUndefined();
+    return result;
+  }
+
+  const cases: [string, Partial<Record<TrackColumn, string>>][] = [
+    ["a valid row", {}],
+    ["a valid row with a comma and a quote in its name", { name: 'Say "Hi", Again' }],
+    ["a valid row with a newline in its name and several artists", {
+      name: "Two\nLines",
+      artists: "['Tyler, The Creator', \"Guns N' Roses\"]",
+      id_artists: "['4V8LLVI7PbaPR0K2TGSxFF', '3qm84nBOXUEQ2vnTfUTTFC']",
+    }],
+    ["a valid row with numbers in exponent form", { instrumentalness: "6.68e-05", time_signature: "4", tempo: "1.2e2" }],
+    ["a number out of range", { popularity: "101" }],
+    ["a number out of range in the last column", { time_signature: "8" }],
+    ["a number out of range in exponent form", { tempo: "1e999" }],
+    ["a number that is not an integer", { popularity: "5.5" }],
+    ["an empty number", { energy: "" }],
+    ["a number that is not a number", { danceability: "0.5x" }],
+    ["a bad id", { id: "xyz" }],
+    ["a bad id of 22 characters", { id: "35iwgR4jXetI318WEWsa1!" }],
+    ["a bad date", { release_date: "22/02/1922" }],
+    ["a date that is not a calendar date", { release_date: "1922-02-30" }],
+    ["a year out of range", { release_date: "1850" }],
+    ["an artist list that is not a list", { artists: "Uli" }],
+    ["an unclosed artist list", { artists: "['Uli'" }],
+    ["an empty artist list", { artists: "[]" }],
+    ["an artist id list of the wrong length", { id_artists: "['45tIt06XoI0Iio4LBEVpls', '45tIt06XoI0Iio4LBEVpls']" }],
+    ["a bad explicit flag", { explicit: "2" }],
+    ["a blank name", { name: "   " }],
+  ];
+
+  for (const [writing, write] of writings) {
+    it.each(cases)(`gives the result of the string array for %s (${writing})`, (_case, overrides) => {
+      const fields = row(overrides);
+      const expected = parseTrackRow(fields, index, 4);
+      const actual = parsedFromCsv(write(fields), 4);
+      expect(actual).toEqual(expected);
+      if (!expected.ok) expect(rejection(actual)).toEqual(rejection(expected));
+    });
+  }
+
+  it("rejects the same rows for the same reasons (a sample of them, checked by hand)", () => {
+    const reasons = [
+      [{ popularity: "101" }, "popularity: 101 is out of range [0, 100]"],
+      [{ id: "xyz" }, 'id: "xyz" is not a 22-character base62 id'],
+      [{ release_date: "22/02/1922" }, 'release_date: "22/02/1922" is not YYYY, YYYY-MM or YYYY-MM-DD'],
+      [{ artists: "['Uli'" }, `artists: "['Uli'" is not a Python list of strings`],
+    ] as const;
+    for (const [overrides, reason] of reasons) {
+      for (const [, write] of writings) expect(rejection(parsedFromCsv(write(row(overrides)), 2)).reason).toBe(reason);
+    }
+  });
+
+  it("reports a record with too many or too few columns as the string array does", () => {
+    for (const fields of [[...row(), "x"], row().slice(1), ["only"]]) {
+      for (const [, write] of writings) expect(parsedFromCsv(write(fields), 5)).toEqual(parseTrackRow(fields, index, 5));
+    }
+  });
+
+  it("reads each number only from its own field, whatever follows it in the text", () => {
+    // Numbers side by side: a parse that ran past a field's end would read "1" + ",2" or "0.5" + "e…".
+    const fields = row({ key: "1", loudness: "-5", mode: "0", speechiness: "0.5", time_signature: "4" });
+    for (const [, write] of writings) {
+      const result = parsedFromCsv(write(fields), 2);
+      if (!result.ok) throw new Error(result.reason);
+      expect(result.track).toMatchObject({ key: 1, loudness: -5, mode: 0, speechiness: 0.5, timeSignature: 4 });
     }
   });
 });

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
 import type { RowResult } from "./parse";
-import { CatalogFileError, readCatalog, type CatalogFileSummary, type ReadCatalogOptions } from "./read";
+import { CatalogFileError, readCatalog, readCatalogRows, type CatalogFileSummary, type ReadCatalogOptions } from "./read";
 import { TRACK_COLUMNS } from "./types";
 
 const HEADER = TRACK_COLUMNS.join(",");
@@ -148,5 +148,133 @@ describe("readCatalog", () => {
       expect(row.ok).toBe(true);
       break;
     }
+  });
+});
+
+async function readAllRows(path: string, options: ReadCatalogOptions = {}) {
+  const rows: RowResult[] = [];
+  const summary = await readCatalogRows(path, options, (row) => rows.push(row));
+  return { rows, summary };
+}
+
+describe("readCatalogRows", () => {
+  const mixed = [
+    HEADER,
+    trackLine(ID_A),
+    trackLine(ID_B, '"Comma, In Name"'),
+    "",
+    trackLine("bad-id"),
+    trackLine(ID_C, '"Say ""Hi"""'),
+    trackLine(ID_A, '"Two\nLines"'),
+    trackLine(ID_B).replace("['Uli']", "Uli"),
+    `${trackLine(ID_C)},extra`,
+    trackLine(ID_C, "Café 東京 🎸"),
+  ].join("\r\n");
+
+  it("hears the rows readCatalog yields, in order, and returns the same summary", async () => {
+    const path = writeCatalog(mixed);
+    const expected = await readAll(path);
+    const { rows, summary } = await readAllRows(path);
+    expect(rows).toEqual(expected.rows);
+    expect(summary).toEqual(expected.summary);
+    expect(summary).toEqual({
+      sha256: createHash("sha256").update(mixed).digest("hex"),
+      bytes: Buffer.byteLength(mixed),
+      format: "tracks-600k",
+    });
+    expect(rows.map(describeRow)).toEqual([
+      "2 ok Carve",
+      "3 ok Comma, In Name",
+      '5 id: "bad-id" is not a 22-character base62 id',
+      '6 ok Say "Hi"',
+      "7 ok Two\nLines",
+      '9 artists: "Uli" is not a Python list of strings',
+      "10 expected 20 columns, found 21",
+      "11 ok Café 東京 🎸",
+    ]);
+  });
+
+  it("reads a gzipped file as readCatalog does", async () => {
+    const compressed = gzipSync(mixed);
+    const path = writeCatalog(compressed, ".csv.gz");
+    const expected = await readAll(path);
+    const { rows, summary } = await readAllRows(path);
+    expect(rows).toEqual(expected.rows);
+    expect(summary).toEqual(expected.summary);
+    expect(summary.sha256).toBe(createHash("sha256").update(compressed).digest("hex"));
+  });
+
+  it("hears the rows readCatalog yields across read chunks", async () => {
+    // Past one 1 MiB read chunk, with quoted names (some over a line end) cut wherever the chunks end.
+    const lines = [HEADER];
+    for (let i = 0, length = HEADER.length; length < 2.5 * (1 << 20); i++) {
+      const id = `${String(i).padStart(6, "0")}${ID_A.slice(6)}`;
+      lines.push(trackLine(id, i % 3 === 0 ? `"Name ${i}, ""q""\nmore é"` : i % 3 === 1 ? `"Name ${i}, plain"` : `Name ${i} ü`));
+      length += lines[lines.length - 1].length + 1;
+    }
+    const text = lines.join("\n");
+    const path = writeCatalog(text);
+    const expected = await readAll(path);
+    const { rows, summary } = await readAllRows(path);
+    expect(rows.length).toBe(lines.length - 1);
+    expect(rows.every((row) => row.ok)).toBe(true);
+    expect(rows).toEqual(expected.rows);
+    expect(summary).toEqual(expected.summary);
+  });
+
+  it("reports progress and the format as readCatalog does", async () => {
+    const path = writeCatalog(mixed);
+    const heard: string[] = [];
+    const progress: [number, number | null][] = [];
+    await readAllRows(path, {
+      onFormat: (format) => heard.push(format.id),
+      onProgress: (bytesRead, totalBytes) => progress.push([bytesRead, totalBytes]),
+    });
+    expect(heard).toEqual(["tracks-600k"]);
+    expect(progress.at(-1)).toEqual([Buffer.byteLength(mixed), Buffer.byteLength(mixed)]);
+  });
+
+  it("passes on the very error onRow throws, and hears no row after it", async () => {
+    const path = writeCatalog(mixed);
+    const thrown = new Error("the table is full");
+    const heard: number[] = [];
+    const failure = readCatalogRows(path, {}, (row) => {
+      heard.push(row.line);
+      if (heard.length === 2) throw thrown;
+    });
+    await expect(failure).rejects.toBe(thrown);
+    await expect(failure).rejects.not.toBeInstanceOf(CatalogFileError);
+    expect(heard).toEqual([2, 3]);
+  });
+
+  it("passes on a non-Error value thrown by onRow as it is", async () => {
+    const thrown = { reason: "not an Error" };
+    const failure = readCatalogRows(writeCatalog(mixed), {}, () => {
+      throw thrown;
+    });
+    await expect(failure).rejects.toBe(thrown);
+  });
+
+  it("passes on the very error onFormat throws, before any row", async () => {
+    const thrown = new Error("no such format here");
+    const heard: RowResult[] = [];
+    const failure = readCatalogRows(writeCatalog(mixed), { onFormat: () => { throw thrown; } }, (row) => heard.push(row));
+    await expect(failure).rejects.toBe(thrown);
+    expect(heard).toEqual([]);
+  });
+
+  it("throws CatalogFileError naming the file and line for an unclosed quote, after the rows before it", async () => {
+    const path = writeCatalog([HEADER, trackLine(ID_A), trackLine(ID_B, '"Open'), trackLine(ID_C)].join("\n"));
+    const heard: string[] = [];
+    const failure = readCatalogRows(path, {}, (row) => heard.push(describeRow(row)));
+    await expect(failure).rejects.toThrowError(CatalogFileError);
+    await expect(failure).rejects.toThrowError(/tracks-\d+\.csv: line 3: quoted field is not closed/);
+    expect(heard).toEqual(["2 ok Carve"]);
+  });
+
+  it("throws CatalogFileError for an empty file, a missing file and a wrong header", async () => {
+    await expect(readAllRows(writeCatalog(""))).rejects.toThrowError(/tracks-\d+\.csv is empty$/);
+    await expect(readAllRows(join(directory, "missing.csv"))).rejects.toThrowError(CatalogFileError);
+    await expect(readAllRows(writeCatalog("id,name\n1,2\n"))).rejects.toThrowError(CatalogFileError);
   });
 });

@@ -115,15 +115,15 @@ const TRACK_COPY_COLUMNS = [
  * Track i as one row of binary COPY, each value in its column's type (prisma/schema.prisma): char(22)
  * and text as UTF-8, smallint, integer, boolean, the audio features as real, text[].
  */
-function writeTrackRow(
+export function writeTrackRow(
   out: CopyBinaryWriter, snapshot: CatalogSnapshot, features: readonly Float64Array[], matchKey: (title: string, artist: string) => string,
   i: number,
 ): void {
   const t = snapshot.tracks;
   const artists = t.artists[i];
   out.row(TRACK_COPY_COLUMNS.length);
-  out.utf8Text(t.idUtf8At(i));
-  out.utf8Text(t.nameUtf8At(i));
+  out.utf8Text(t.ids.utf8, t.ids.startOf(i), t.ids.endOf(i));
+  out.utf8Text(t.names.utf8, t.names.startOf(i), t.names.endOf(i));
   out.textArray(artists);
   out.text(artists[0]);
   const year = t.releaseYearAt(i);

@@ -53,7 +53,7 @@ export class StringColumn {
       }
       bytes[end] = code;
     }
-    if (this.length === this.ends.length) this.ends = resized(this.ends, this.length * 2);
+    if (this.length === this.ends.length) this.ends = resized(this.ends, Math.max(INITIAL_CAPACITY, this.length * 2));
     this.ends[this.length++] = end;
   }
 
@@ -79,14 +79,26 @@ export class StringColumn {
     return this.bytes.subarray(this.startOf(i), this.ends[i]);
   }
 
+  /**
+   * The bytes of every row, row i from startOf(i) to endOf(i): for a writer copying many rows,
+   * without a view object per row as utf8At makes. Valid until the next push.
+   */
+  get utf8(): Uint8Array {
+    return this.bytes;
+  }
+
+  startOf(i: number): number {
+    return i === 0 ? 0 : this.ends[i - 1];
+  }
+
+  endOf(i: number): number {
+    return this.ends[i];
+  }
+
   /** Frees the room the column grew into. */
   trim(): void {
     this.bytes = Buffer.from(this.bytes.subarray(0, this.startOf(this.length)));
     this.ends = this.ends.slice(0, this.length);
-  }
-
-  private startOf(i: number): number {
-    return i === 0 ? 0 : this.ends[i - 1];
   }
 }
 
@@ -176,8 +188,9 @@ function hashOf(text: string): number {
  */
 export class TrackTable {
   length = 0;
-  private readonly ids = new StringColumn();
-  private readonly names = new StringColumn();
+  /** Track ids and names, as UTF-8 (idAt and nameAt give them as strings). */
+  readonly ids = new StringColumn();
+  readonly names = new StringColumn();
   readonly artists: string[][] = [];
   genres: string[][] = [];
   subgenres: string[][] = [];
@@ -209,15 +222,6 @@ export class TrackTable {
 
   nameAt(i: number): string {
     return this.names.at(i);
-  }
-
-  /** Track i's id and name as UTF-8 (views: valid until the next add). */
-  idUtf8At(i: number): Uint8Array {
-    return this.ids.utf8At(i);
-  }
-
-  nameUtf8At(i: number): Uint8Array {
-    return this.names.utf8At(i);
   }
 
   explicitAt(i: number): boolean | null {
@@ -282,7 +286,7 @@ export class TrackTable {
 
   private append(track: CatalogTrack): void {
     const i = this.length;
-    if (i === this.popularity.length) this.grow(i * 2);
+    if (i === this.popularity.length) this.grow(Math.max(INITIAL_CAPACITY, i * 2));
     this.ids.push(track.id);
     this.names.push(track.name);
     this.artists.push(track.artists);

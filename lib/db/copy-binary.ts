@@ -87,17 +87,17 @@ export class CopyBinaryWriter {
     this.view.setInt32(lengthAt, bytes);
   }
 
-  /** A text value given as its UTF-8 bytes. */
-  utf8Text(bytes: Uint8Array): void {
-    const length = bytes.length;
+  /** A text value given as UTF-8: bytes[start] … bytes[end - 1]. */
+  utf8Text(bytes: Uint8Array, start = 0, end = bytes.length): void {
+    const length = end - start;
     this.ensure(4 + length);
     this.view.setInt32(this.offset, length);
     const buffer = this.buffer;
-    const start = this.offset + 4;
+    const at = this.offset + 4 - start;
     // Short values (ids, names) byte by byte: cheaper than a call into TypedArray.set.
-    if (length < 64) for (let i = 0; i < length; i++) buffer[start + i] = bytes[i];
-    else buffer.set(bytes, start);
-    this.offset = start + length;
+    if (length < 64) for (let i = start; i < end; i++) buffer[at + i] = bytes[i];
+    else buffer.set(bytes.subarray(start, end), at + start);
+    this.offset = at + end;
   }
 
   /** A one-dimensional text[] value without NULLs ('{}' when empty). */
