@@ -429,3 +429,42 @@ describe("parseTrackRow on a record split from CSV text", () => {
     }
   });
 });
+
+describe("id_artists in the 600k file's form and in any other", () => {
+  const index = headerIndex();
+  const ID = "4V8LLVI7PbaPR0K2TGSxFF";
+  const OTHER = "3qm84nBOXUEQ2vnTfUTTFC";
+  /** What the general reader makes of the cell: the ids when they are `count` valid ids, else null. */
+  function expectedIds(cell: string, count: number): string[] | null {
+    const ids = parsePythonList(cell);
+    return ids !== null && ids.length === count && ids.every(isSpotifyId) ? ids : null;
+  }
+
+  it("reads a cell as parsePythonList does, whatever its form", () => {
+    const id = fc.constantFrom(ID, OTHER, "short", `${ID}x`, "4V8LLVI7PbaPR0K2TGSx-F", "");
+    const quote = fc.constantFrom("'", '"');
+    const separator = fc.constantFrom(", ", ",", " , ", ",  ");
+    const cell = fc
+      .tuple(fc.array(fc.tuple(id, quote), { minLength: 0, maxLength: 3 }), separator, fc.constantFrom("", " ", ","), fc.constantFrom("[", " ["))
+      .map(([items, sep, tail, open]) => `${open}${items.map(([value, q]) => `${q}${value}${q}`).join(sep)}${tail}]`);
+    fc.assert(
+      fc.property(cell, fc.integer({ min: 1, max: 3 }), (idArtists, count) => {
+        const artists = `[${Array.from({ length: count }, (_, i) => `'A${i}'`).join(", ")}]`;
+        const result = parseTrackRow(row({ artists, id_artists: idArtists }), index, 2);
+        const expected = expectedIds(idArtists, count);
+        if (expected === null) {
+          expect(result.ok).toBe(false);
+          if (!result.ok) expect(result.field).toBe("id_artists");
+        } else {
+          expect(result.ok && result.track.idArtists).toEqual(expected);
+        }
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it("reads the 600k file's form", () => {
+    const result = parseTrackRow(row({ artists: "['A', 'B']", id_artists: `['${ID}', '${OTHER}']` }), index, 2);
+    expect(result.ok && result.track.idArtists).toEqual([ID, OTHER]);
+  });
+});

@@ -336,7 +336,32 @@ function artistNames(row: CsvFields, at: number): string[] {
   return names;
 }
 
+/**
+ * The ids of an id_artists cell written as the 600k file writes them, `['<id>', '<id>']` (22-character
+ * base62 ids, single quotes, ", " between), checked and cut in one pass; null for a cell in any other
+ * form, which parsePythonList reads (and, when it is not `count` valid ids, rejects).
+ */
+function plainIdList(text: string, start: number, end: number, count: number): string[] | null {
+  if (text.charCodeAt(start) !== OPEN_BRACKET) return null;
+  const ids: string[] = [];
+  let position = start + 1;
+  for (let k = 0; k < count; k++) {
+    if (k > 0) {
+      if (text.charCodeAt(position) !== COMMA || text.charCodeAt(position + 1) !== SPACE) return null;
+      position += 2;
+    }
+    const idEnd = position + 1 + SPOTIFY_ID_LENGTH;
+    if (idEnd >= end || text.charCodeAt(position) !== SINGLE_QUOTE || text.charCodeAt(idEnd) !== SINGLE_QUOTE) return null;
+    if (!isSpotifyIdIn(text, position + 1, idEnd)) return null;
+    ids.push(text.slice(position + 1, idEnd));
+    position = idEnd + 1;
+  }
+  return position + 1 === end && text.charCodeAt(position) === CLOSE_BRACKET ? ids : null;
+}
+
 function artistIds(row: CsvFields, at: number, artistCount: number): string[] {
+  const plain = plainIdList(row.source, row.starts[at], row.ends[at], artistCount);
+  if (plain !== null) return plain;
   const ids = pythonList("id_artists", row, at);
   if (ids.length !== artistCount) {
     throw new FieldRejection("id_artists", `id_artists: ${ids.length} ids for ${artistCount} artists`);
