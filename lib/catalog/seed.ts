@@ -61,6 +61,9 @@ export interface SeedSummary {
 }
 
 const NO_PROGRESS = { update() {}, finish() {} };
+/** After this many rows the read sizes the track table for the whole file (TrackTable.reserve). */
+const RESERVE_AFTER_ROWS = 100_000;
+const RESERVE_MARGIN = 1.25;
 
 export class SeedError extends Error {
   override name = "SeedError";
@@ -85,6 +88,8 @@ export async function seedCatalog(db: Db, options: SeedOptions): Promise<SeedSum
   const firstRejections: RowRejection[] = [];
   let rowsRead = 0;
   let rowsRejected = 0;
+  let bytesRead = 0;
+  let totalBytes: number | null = null;
   const file = await readCatalogRows(
     options.file,
     {
@@ -99,10 +104,17 @@ export async function seedCatalog(db: Db, options: SeedOptions): Promise<SeedSum
       onProgress: (bytes, total) => {
         if (readProgress === NO_PROGRESS) readProgress = phase("read", total ?? 0);
         readProgress.update(bytes);
+        bytesRead = bytes;
+        totalBytes = total;
       },
     },
     (row) => {
       rowsRead++;
+      if (rowsRead === RESERVE_AFTER_ROWS && totalBytes !== null && bytesRead > 0) {
+        // The rows to come, estimated from the share of the file read so far (which runs a little
+        // ahead of the rows parsed, so a little short), with room to spare: finish() trims it.
+        table.reserve(Math.ceil(((table.length * totalBytes) / bytesRead) * RESERVE_MARGIN));
+      }
       if (row.ok) {
         if (artists !== null && row.track.idArtists !== null) row.track.genres = genresOfArtists(row.track.idArtists, artists.genres);
         table.add(row.track);

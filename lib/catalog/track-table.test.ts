@@ -267,3 +267,22 @@ describe("StringColumn and TrackTable after trimming", () => {
     expect(table.idAt(0)).toBe("x");
   });
 });
+
+describe("TrackTable.reserve", () => {
+  it("keeps every track and its merges whether it reserved too little or too much", () => {
+    for (const reserved of [10, 2500, 9000]) {
+      const table = new TrackTable();
+      for (let i = 0; i < 50; i++) table.add(track(`t${i}`, { popularity: i }));
+      table.reserve(reserved);
+      for (let i = 50; i < 5000; i++) table.add(track(`t${i}`, { popularity: i % 101, name: `Søng ${i}` }));
+      expect(table.add(track("t7", { popularity: 7 }))).toBe("merged");
+      expect(table.add(track("t4999", { popularity: 3 }))).toBe("conflicting");
+      table.finish();
+      expect(table.length).toBe(5000);
+      expect(table.popularity.length).toBe(5000);
+      expect([table.idAt(0), table.idAt(4999), table.nameAt(4999)]).toEqual(["t0", "t4999", "Søng 4999"]);
+      expect(table.popularity[4999]).toBe(4999 % 101);
+      expect(table.rowsMerged).toBe(2);
+    }
+  });
+});

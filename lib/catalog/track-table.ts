@@ -95,6 +95,11 @@ export class StringColumn {
     return this.ends[i];
   }
 
+  /** Makes room for `rows` rows in all. */
+  reserve(rows: number): void {
+    if (rows > this.ends.length) this.ends = resized(this.ends, rows);
+  }
+
   /** Frees the room the column grew into. */
   trim(): void {
     this.bytes = Buffer.from(this.bytes.subarray(0, this.startOf(this.length)));
@@ -147,6 +152,11 @@ export class IdIndex {
     this.slots[2 * slot + 1] = hash;
     this.size++;
     return EMPTY;
+  }
+
+  /** Makes room for `rows` ids in all, so that adding them rehashes nothing. */
+  reserve(rows: number): void {
+    while (4 * rows > this.slots.length) this.grow();
   }
 
   /** The slot holding `id`, or the free slot where it would go. */
@@ -256,6 +266,18 @@ export class TrackTable {
     if (!COMPARED_FIELDS.some((field) => this.valueOf(field, index) !== track[field])) return "merged";
     this.rowsConflicting++;
     return "conflicting";
+  }
+
+  /**
+   * Makes room for `rows` tracks in all, so that adding them copies no column: a column grown by
+   * doubling is copied ~10 times on the way to 600k tracks (~0.1-0.2 s of a seed's read).
+   */
+  reserve(rows: number): void {
+    if (rows <= this.popularity.length) return;
+    this.grow(rows);
+    this.ids.reserve(rows);
+    this.names.reserve(rows);
+    this.indexById.reserve(rows);
   }
 
   /** Orders merged tracks' genres and subgenres most rows first (as TrackMerger.finish) and frees the id index. */
