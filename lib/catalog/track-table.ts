@@ -95,9 +95,11 @@ export class StringColumn {
     return this.ends[i];
   }
 
-  /** Makes room for `rows` rows in all. */
+  /** Makes room for `rows` rows in all, of the length of those so far. */
   reserve(rows: number): void {
     if (rows > this.ends.length) this.ends = resized(this.ends, rows);
+    const bytes = this.length === 0 ? 0 : Math.ceil((this.startOf(this.length) / this.length) * rows);
+    if (bytes > this.bytes.length) this.bytes = grownBuffer(this.bytes, bytes);
   }
 
   /** Frees the room the column grew into. */
