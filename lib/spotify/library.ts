@@ -1,9 +1,10 @@
 import "server-only";
 import type { Page, SavedTrack as SdkSavedTrack } from "@spotify/web-api-ts-sdk";
 import pLimit from "p-limit";
+import pg from "pg";
 import { matchKey } from "../catalog/parse";
 import { withAdvisoryLock } from "../db/advisory-lock";
-import type { Db } from "../db/client";
+import { connectionStringOf, type Db } from "../db/client";
 import type { UserSpotify } from "./client";
 import type { SyncProgress } from "./sync-progress";
 
@@ -139,41 +140,146 @@ async function syncLibraryNow(
     }
   }
 
-  // Full sync: every page, PAGE_CONCURRENCY at a time, kept in order.
-  const limit = pLimit(PAGE_CONCURRENCY);
-  const offsets = [];
-  for (let offset = PAGE_SIZE; offset < total && offset <= MAX_OFFSET; offset += PAGE_SIZE) offsets.push(offset);
-  const pages = [first.items];
-  let read = first.items.length;
-  onProgress?.({ read, total });
-  const readPage = async (offset: number) => {
-    const { items } = await page(offset);
-    read += items.length;
-    onProgress?.({ read, total });
-    return items;
-  };
+  // Full sync: every page, PAGE_CONCURRENCY at a time, each page's songs into the new cache as it arrives.
+  const replacement = await CacheReplacement.start(db, userId);
   try {
-    pages.push(...(await Promise.all(offsets.map((offset) => limit(() => readPage(offset))))));
+    const limit = pLimit(PAGE_CONCURRENCY);
+    const offsets = [];
+    for (let offset = PAGE_SIZE; offset < total && offset <= MAX_OFFSET; offset += PAGE_SIZE) offsets.push(offset);
+    replacement.add(first.items, 0);
+    let read = first.items.length;
+    onProgress?.({ read, total });
+    const readPage = async (offset: number) => {
+      const { items } = await page(offset);
+      replacement.add(items, offset);
+      read += items.length;
+      onProgress?.({ read, total });
+    };
+    try {
+      await Promise.all(offsets.map((offset) => limit(() => readPage(offset))));
+    } catch (error) {
+      limit.clearQueue(); // one page failed: do not keep fetching the rest in the background
+      throw error;
+    }
+    return { ...(await replacement.commit(total)), total, pagesFetched: offsets.length + 1, full: true };
   } catch (error) {
-    limit.clearQueue(); // one page failed: do not keep fetching the rest in the background
+    await replacement.abort();
     throw error;
   }
-  const songs: LikedSong[] = [];
-  let skippedLocal = 0;
-  const seen = new Set<string>();
-  for (const item of pages.flat()) {
-    const song = likedSong(item);
-    if (!song) skippedLocal++;
-    else if (!seen.has(song.trackId)) {
-      seen.add(song.trackId);
-      songs.push(song);
+}
+
+/**
+ * A full sync's new cache of one user's liked songs, replacing the old one in one transaction on a
+ * connection of its own: the old songs are deleted at the start, each page's songs are inserted as
+ * the page arrives (the database works while Spotify is waited for, much of it during Retry-After
+ * holds, rather than for ~0.5 s after the last page of 20,000 songs), and the commit comes once every
+ * page is in. Until then every reader sees the old cache; a sync that fails changes nothing.
+ */
+class CacheReplacement {
+  /** The inserts, one after another on the connection; the first failure, kept for commit(). */
+  private writes: Promise<void> = Promise.resolve();
+  private failure: { error: unknown } | null = null;
+  /** Each stored song's place in the library (page offset + index): a repeat keeps the earliest. */
+  private readonly places = new Map<string, number>();
+  private skippedLocal = 0;
+  /** Committing or rolled back: pages still arriving (after a failed one) are ignored. */
+  private ended = false;
+  /** The connection is ended. */
+  private closed = false;
+
+  private constructor(
+    private readonly client: pg.Client,
+    private readonly userId: string,
+    /** The songs the old cache held, to count the additions. */
+    private readonly cached: ReadonlySet<string>,
+  ) {}
+
+  static async start(db: Db, userId: string): Promise<CacheReplacement> {
+    // Fail fast, as createDb's pool does, rather than wait forever on a server that is down.
+    const client = new pg.Client({ connectionString: connectionStringOf(db), connectionTimeoutMillis: 5_000 });
+    // Lost while idle (waiting out a hold): the next query fails and the sync with it. Unheard, the
+    // error event would end the process.
+    client.on("error", () => {});
+    await client.connect();
+    try {
+      await client.query("BEGIN");
+      // The whole cache by user (not an IN list: a library may hold 100,000 songs).
+      const { rows } = await client.query<{ track_id: string }>("DELETE FROM saved_track WHERE user_id = $1 RETURNING track_id", [userId]);
+      return new CacheReplacement(client, userId, new Set(rows.map((row) => row.track_id)));
+    } catch (error) {
+      await client.end().catch(() => {});
+      throw error;
     }
   }
-  // The whole cache by user (not an IN list: a library may hold 100,000 songs).
-  const cached = new Set((await db.savedTrack.findMany({ where: { userId }, select: { trackId: true } })).map((s) => s.trackId));
-  await storeSongs(db, userId, songs, { replace: true, total, skippedLocal });
-  const added = songs.filter((s) => !cached.has(s.trackId)).length;
-  return { total, stored: songs.length, added, skippedLocal, pagesFetched: pages.length, full: true };
+
+  /** Queues the songs of the page at `offset` (pages may come in any order). */
+  add(items: readonly SdkSavedTrack[], offset: number): void {
+    if (this.ended) return;
+    const songs: LikedSong[] = [];
+    items.forEach((item, index) => {
+      const song = likedSong(item);
+      if (!song) {
+        this.skippedLocal++;
+        return;
+      }
+      // A song listed twice (the library changed between two pages' requests) is stored as the
+      // earlier place lists it, as if the pages had come in order.
+      const place = offset + index;
+      const earlier = this.places.get(song.trackId);
+      if (earlier !== undefined && earlier < place) return;
+      this.places.set(song.trackId, place);
+      songs.push(song);
+    });
+    if (songs.length === 0) return;
+    this.writes = this.writes
+      .then(async () => {
+        if (this.failure || this.ended) return;
+        await this.client.query(
+          `INSERT INTO saved_track (user_id, track_id, name, primary_artist, added_at)
+           SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::timestamptz[])
+           ON CONFLICT (user_id, track_id) DO UPDATE
+             SET name = EXCLUDED.name, primary_artist = EXCLUDED.primary_artist, added_at = EXCLUDED.added_at`,
+          [this.userId, songs.map((s) => s.trackId), songs.map((s) => s.name), songs.map((s) => s.primaryArtist), songs.map((s) => s.addedAt)],
+        );
+      })
+      .catch((error: unknown) => {
+        this.failure ??= { error };
+      });
+  }
+
+  /** Waits for the inserts, records the sync on the user and commits; ends the connection. */
+  async commit(total: number): Promise<{ stored: number; added: number; skippedLocal: number }> {
+    try {
+      await this.writes;
+      if (this.failure) throw this.failure.error;
+      this.ended = true;
+      const updated = await this.client.query(
+        "UPDATE spotify_user SET library_total = $2, skipped_local = $3, library_synced_at = $4 WHERE id = $1",
+        [this.userId, total, this.skippedLocal, new Date()],
+      );
+      if (updated.rowCount !== 1) throw new Error(`no Spotify user ${this.userId} to record the sync on`);
+      await this.client.query("COMMIT");
+    } catch (error) {
+      await this.abort();
+      throw error;
+    }
+    this.closed = true;
+    await this.client.end().catch(() => {});
+    let added = 0;
+    for (const trackId of this.places.keys()) if (!this.cached.has(trackId)) added++;
+    return { stored: this.places.size, added, skippedLocal: this.skippedLocal };
+  }
+
+  /** Rolls back (nothing changes) and ends the connection, unless already ended; never throws. */
+  async abort(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.ended = true;
+    await this.writes;
+    // A failed ROLLBACK (the connection is gone) rolls back on the server anyway.
+    await this.client.query("ROLLBACK").catch(() => {});
+    await this.client.end().catch(() => {});
+  }
 }
 
 /**

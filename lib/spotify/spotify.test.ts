@@ -14,7 +14,8 @@ import { assertRequestMatchesSpec } from "../../e2e/fake-spotify/openapi";
 import { deterministicSpotifyId } from "../../e2e/fake-spotify/random";
 import { createDb, type Db } from "../db/client";
 import { createTestDatabase, type TestDatabase } from "../testing/database";
-import { SpotifyApiError, spotifyForUser } from "./client";
+import type { Page, SavedTrack, SpotifyApi } from "@spotify/web-api-ts-sdk";
+import { SpotifyApiError, spotifyForUser, type UserSpotify } from "./client";
 import { exportPlaylist } from "./export";
 import { SpotifyUnavailableError, type RetryPolicy } from "./http";
 import { likedSongsFor, syncLibrary } from "./library";
@@ -228,6 +229,60 @@ describe("library sync", () => {
     expect((await requestLog()).filter(isLibraryPage)).toHaveLength(6);
     expect(await cachedIds("alice")).toEqual(likedOnSpotify("alice"));
     expect(await db.savedTrack.count({ where: { userId: "alice" } })).toBe(275);
+  });
+
+  it("a full sync that fails on a later page leaves the previous cache, and no transaction, behind", async () => {
+    await signIn("alice");
+    const spotify = spotifyForUser(db, "alice", FAST);
+    await syncLibrary(db, spotify, "alice");
+    const before = await cachedIds("alice");
+    const syncedAt = (await db.spotifyUser.findUniqueOrThrow({ where: { id: "alice" } })).librarySyncedAt;
+    // Un-liking a song makes the next visit a full sync; its third page is lost.
+    await control("POST", "/users/alice/saved-tracks/remove", { ids: [before[10]] });
+    let pages = 0;
+    const losing: UserSpotify = {
+      sdk: spotify.sdk,
+      call: (call) => (++pages === 3 ? Promise.reject(new Error("page lost")) : spotify.call(call)),
+    };
+    await expect(syncLibrary(db, losing, "alice")).rejects.toThrow("page lost");
+    expect(await cachedIds("alice")).toEqual(before);
+    expect((await db.spotifyUser.findUniqueOrThrow({ where: { id: "alice" } })).librarySyncedAt).toEqual(syncedAt);
+    const open = await db.$queryRaw<{ n: bigint }[]>`
+      SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND state LIKE 'idle in transaction%'`;
+    expect(Number(open[0].n)).toBe(0);
+    // The next visit syncs in full.
+    expect(await syncLibrary(db, spotify, "alice")).toMatchObject({ full: true, stored: 177 });
+    expect(await cachedIds("alice")).toEqual(likedOnSpotify("alice"));
+  });
+
+  it("stores a song listed on two pages as the earlier page lists it, whatever order the pages come in", async () => {
+    await signIn("alice");
+    const spotify = spotifyForUser(db, "alice", FAST);
+    const pageAt = (offset: number) => spotify.call((sdk) => sdk.currentUser.tracks.savedTracks(50, offset));
+    // The library changed between two pages' requests: the first song of page 100, liked again
+    // meanwhile, is also the first song of page 50, and page 50 comes back after page 100.
+    const repeated = structuredClone((await pageAt(100)).items[0]);
+    repeated.added_at = "2030-01-01T00:00:00Z";
+    repeated.track.name = "Liked again";
+    const arrived: number[] = [];
+    const shifting: UserSpotify = {
+      sdk: spotify.sdk,
+      call: async <T,>(call: (sdk: SpotifyApi) => Promise<T>) => {
+        const page = (await spotify.call(call)) as unknown as Page<SavedTrack>;
+        if (page.offset === 50) {
+          page.items[0] = repeated;
+          await new Promise((resolve) => setTimeout(resolve, 300));
+        }
+        arrived.push(page.offset);
+        return page as unknown as T;
+      },
+    };
+    const result = await syncLibrary(db, shifting, "alice");
+    expect(arrived.indexOf(100)).toBeLessThan(arrived.indexOf(50));
+    const stored = await db.savedTrack.findUniqueOrThrow({ where: { userId_trackId: { userId: "alice", trackId: repeated.track.id } } });
+    expect(stored).toMatchObject({ name: "Liked again", addedAt: new Date("2030-01-01T00:00:00Z") });
+    expect(result.stored).toBe(await db.savedTrack.count({ where: { userId: "alice" } }));
+    expect(result.stored).toBe(177); // 178 songs, one of them listed twice
   });
 
   it("a song un-liked and liked again moves to the top (its added_at changes)", async () => {
