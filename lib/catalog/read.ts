@@ -132,9 +132,10 @@ class CatalogRows {
     }
     const result = parseCatalogRow(this.match.format.id, fields, this.match.index, fields.line, this.intern);
     if (result.ok) {
-      // Kept for the whole seed: copied out of the decoded chunk, which would otherwise stay alive
-      // as long as any of them (all of the file's text, once every chunk holds a kept name). An
-      // artist's name is kept once however many tracks it has.
+      // A reader keeping tracks keeps these: copied out of the decoded chunk, which would otherwise
+      // stay alive as long as any of them (all of the file's text, once every chunk holds a kept
+      // name). The seed's table copies ids and names itself (as UTF-8). An artist's name is kept
+      // once however many tracks it has.
       const track = result.track;
       if (this.detachIdsAndNames) {
         track.id = detached(track.id);
