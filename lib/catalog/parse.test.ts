@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
-  catalogMatchKeys, checkHeader, dateParts, decimalValue, foldAnyText, isDecimal, isSpotifyId, matchKey, parsePythonList, parseTrackRow, type ColumnIndex,
+  catalogMatchKeys, checkHeader, dateParts, decimalValue, decimalValueIn, foldAnyText, isDecimal, isSpotifyId, matchKey, parsePythonList, parseTrackRow, type ColumnIndex,
   type RowResult,
 } from "./parse";
 import { TRACK_COLUMNS, type TrackColumn } from "./types";
@@ -466,5 +466,17 @@ describe("id_artists in the 600k file's form and in any other", () => {
   it("reads the 600k file's form", () => {
     const result = parseTrackRow(row({ artists: "['A', 'B']", id_artists: `['${ID}', '${OTHER}']` }), index, 2);
     expect(result.ok && result.track.idArtists).toEqual([ID, OTHER]);
+  });
+});
+
+describe("decimalValueIn", () => {
+  it("reads only its range, whatever follows it", () => {
+    expect(decimalValueIn("1234", 0, 2)).toBe(12);
+    expect(decimalValueIn("0.5123", 0, 3)).toBe(0.5);
+    expect(decimalValueIn("-7.25e3", 0, 5)).toBe(-7.25);
+    expect(decimalValueIn("x12.5,9", 1, 5)).toBe(12.5);
+    expect(decimalValueIn("12", 0, 0)).toBeNaN();
+    expect(decimalValueIn("1e5", 0, 3)).toBe(100_000);
+    expect(decimalValueIn("1e5", 0, 2)).toBeNaN();
   });
 });

@@ -195,16 +195,19 @@ export function decimalValue(text: string): number {
 
 /** decimalValue of text.slice(start, end), reading the digits where they are. */
 export function decimalValueIn(text: string, start: number, end: number): number {
+  // The scan does not stop at `end`: a record's fields end before a character that is no part of a
+  // number (CsvFields), and a scan that runs past `end` anyway fails `i === end` and takes the
+  // checked path below.
   let i = start;
-  let code = codeBefore(text, i, end);
+  let code = text.charCodeAt(i);
   const negative = code === MINUS;
-  if (negative || code === PLUS) code = codeBefore(text, ++i, end);
+  if (negative || code === PLUS) code = text.charCodeAt(++i);
   let mantissa = 0;
   let digits = 0;
-  for (; isDigit(code); code = codeBefore(text, ++i, end), digits++) mantissa = mantissa * 10 + (code - ZERO);
+  for (; isDigit(code); code = text.charCodeAt(++i), digits++) mantissa = mantissa * 10 + (code - ZERO);
   let fractionDigits = 0;
   if (code === DOT) {
-    for (code = codeBefore(text, ++i, end); isDigit(code); code = codeBefore(text, ++i, end), fractionDigits++) {
+    for (code = text.charCodeAt(++i); isDigit(code); code = text.charCodeAt(++i), fractionDigits++) {
       mantissa = mantissa * 10 + (code - ZERO);
     }
   }
