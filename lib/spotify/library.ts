@@ -151,8 +151,10 @@ async function syncLibraryNow(
     let read = first.items.length;
     onProgress?.({ read, total });
     const readPage = async (offset: number) => {
+      replacement.throwIfFailed(); // a write failed (the connection was lost…): ask Spotify for nothing more
       const { items } = await page(offset);
       replacement.add(items, offset);
+      replacement.throwIfFailed();
       read += items.length;
       onProgress?.({ read, total });
     };
@@ -197,7 +199,14 @@ class CacheReplacement {
 
   static async start(db: Db, userId: string): Promise<CacheReplacement> {
     // Fail fast, as createDb's pool does, rather than wait forever on a server that is down.
-    const client = new pg.Client({ connectionString: connectionStringOf(db), connectionTimeoutMillis: 5_000 });
+    const client = new pg.Client({
+      connectionString: connectionStringOf(db),
+      connectionTimeoutMillis: 5_000,
+      // It sits idle between pages, for minutes in a long sync: keepalives notice a connection that
+      // silently died, and no statement waits forever on one.
+      keepAlive: true,
+      query_timeout: 60_000,
+    });
     // Lost while idle (waiting out a hold): the next query fails and the sync with it. Unheard, the
     // error event would end the process.
     client.on("error", () => {});
@@ -246,6 +255,11 @@ class CacheReplacement {
       .catch((error: unknown) => {
         this.failure ??= { error };
       });
+  }
+
+  /** Throws the error a write failed with, if one has: the sync cannot succeed any more. */
+  throwIfFailed(): void {
+    if (this.failure) throw this.failure.error;
   }
 
   /** Waits for the inserts, records the sync on the user and commits; ends the connection. */

@@ -255,6 +255,31 @@ describe("library sync", () => {
     expect(await cachedIds("alice")).toEqual(likedOnSpotify("alice"));
   });
 
+  it("a full sync whose connection is lost stops asking Spotify for pages, and changes nothing", async () => {
+    await faults({ latencyMs: 20 });
+    await signIn("big");
+    // End the sync's own connection (idle in its transaction between two pages) once it is open.
+    let terminated = 0;
+    const killer = (async () => {
+      for (let tries = 0; tries < 500 && terminated === 0; tries++) {
+        const rows = await db.$queryRaw<{ pid: number }[]>`
+          SELECT pid FROM pg_stat_activity
+          WHERE datname = current_database() AND state = 'idle in transaction' AND pid <> pg_backend_pid()`;
+        for (const { pid } of rows) {
+          if ((await db.$queryRaw<{ done: boolean }[]>`SELECT pg_terminate_backend(${pid}::int) AS done`)[0].done) terminated++;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+    })();
+    await expect(syncLibrary(db, spotifyForUser(db, "big", FAST), "big")).rejects.toThrow();
+    await killer;
+    expect(terminated).toBe(1);
+    // 400 pages in all; it stopped within about one round of 12 after the loss.
+    expect((await requestLog()).filter(isLibraryPage).length).toBeLessThan(100);
+    expect(await db.savedTrack.count({ where: { userId: "big" } })).toBe(0);
+    expect((await db.spotifyUser.findUniqueOrThrow({ where: { id: "big" } })).librarySyncedAt).toBeNull();
+  });
+
   it("stores a song listed on two pages as the earlier page lists it, whatever order the pages come in", async () => {
     await signIn("alice");
     const spotify = spotifyForUser(db, "alice", FAST);
