@@ -81,3 +81,24 @@ describe("RateLimitHold", () => {
     expect(heldMs).toBeLessThan(1_100);
   });
 });
+
+describe("RateLimitHold at the end of a hold", () => {
+  it("has read the shared hold again by the time the hold ends, so that waking requests need no query", async () => {
+    let reads = 0;
+    const store: SharedRateLimitStore = {
+      // Two reads answer (the one after the 429, the one just before the hold ends); a third never would.
+      msLeft: vi.fn(() => (++reads <= 2 ? Promise.resolve(0) : new Promise<number>(() => {}))),
+      holdFor: vi.fn(async () => {}),
+    };
+    // Reads stay fresh for 1 s and the hold lasts 1.5 s: the first read is stale when the hold ends.
+    const hold = new RateLimitHold(store, 1_000);
+    await hold.holdFor(1_500);
+    const left = await hold.msLeft();
+    const end = Date.now() + left;
+    expect(left).toBeGreaterThan(1_000);
+    await vi.waitFor(() => expect(store.msLeft).toHaveBeenCalledTimes(2), { timeout: 3_000, interval: 20 });
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, end - Date.now()) + 10));
+    expect(await hold.msLeft()).toBeLessThanOrEqual(0); // answered from the read made before the end
+    expect(store.msLeft).toHaveBeenCalledTimes(2);
+  });
+});

@@ -41,6 +41,12 @@ export function postgresRateLimitStore(db: Db): SharedRateLimitStore {
  * sends meanwhile may earn a 429 of its own (which it then honours and shares).
  */
 export const SHARED_READ_FRESH_MS = 250;
+/**
+ * How long before a hold ends the shared hold is read again, so that the requests that wake at its
+ * end find a fresh read rather than all waiting for one query (a round trip to the database after
+ * each of a sync's ~150 holds). Within SHARED_READ_FRESH_MS: no later than a read at the end would be.
+ */
+const PREFETCH_BEFORE_END_MS = 25;
 
 /** Time spent holding back requests, for benchmarks: the floor that honouring Retry-After imposes. */
 export interface HoldStats {
@@ -60,6 +66,9 @@ export class RateLimitHold {
   private localUntil = 0;
   private sharedRead: { at: number; until: number } | null = null;
   private pendingRead: Promise<number> | null = null;
+  /** The end of the hold a read is scheduled before (see PREFETCH_BEFORE_END_MS), and its timer. */
+  private prefetchFor = 0;
+  private prefetchTimer: ReturnType<typeof setTimeout> | null = null;
   private storeFailureLogged = false;
   private readonly stats: HoldStats = { windows: 0, heldMs: 0 };
 
@@ -72,7 +81,10 @@ export class RateLimitHold {
   async msLeft(): Promise<number> {
     const shared = await this.sharedUntil(Date.now());
     // This process's own hold is read after the await: a 429 that arrived meanwhile must count.
-    return Math.max(this.localUntil, shared) - Date.now();
+    const until = Math.max(this.localUntil, shared);
+    const left = until - Date.now();
+    if (left > 0) this.readSharedBefore(until);
+    return left;
   }
 
   /**
@@ -94,6 +106,19 @@ export class RateLimitHold {
 
   holdStats(): HoldStats {
     return { ...this.stats };
+  }
+
+  /** Reads the shared hold again shortly before `until`, once per end. */
+  private readSharedBefore(until: number): void {
+    if (!this.store || this.prefetchFor === until) return;
+    if (this.prefetchTimer) clearTimeout(this.prefetchTimer);
+    this.prefetchFor = until;
+    this.prefetchTimer = setTimeout(() => {
+      this.prefetchTimer = null;
+      this.sharedRead = null;
+      void this.sharedUntil(Date.now());
+    }, Math.max(0, until - Date.now() - PREFETCH_BEFORE_END_MS));
+    this.prefetchTimer.unref?.(); // never what keeps a process alive
   }
 
   private async sharedUntil(now: number): Promise<number> {
