@@ -309,8 +309,8 @@ export async function* readCatalog(
   return yield* flattened(readCatalogBatches(location, options));
 }
 
-/** readCatalog, one array of row results per chunk read (see readCsvRecordBatches). */
-export async function* readCatalogBatches(
+/** readCatalog, one array of row results per chunk read (see readCsvRecordBatches): an await per row would cost as much as reading it. */
+async function* readCatalogBatches(
   location: string,
   options: ReadCatalogOptions = {},
 ): AsyncGenerator<RowResult[], CatalogFileSummary, undefined> {
