@@ -68,6 +68,12 @@ describe("seeding the catalog", () => {
     const text = plan.map((row) => row["QUERY PLAN"]).join("\n");
     expect(text).toContain("track_match_key_idx");
     expect(text).not.toContain("Seq Scan");
+    // From the seed's smaller sample (store.ts SEED_STATISTICS_TARGET): a histogram of at most 31
+    // bounds where the server's default target (100) gives this catalog's popularity more.
+    const [histogram] = await workspace.db.$queryRaw<{ bounds: number }[]>`
+      SELECT cardinality(histogram_bounds::text::int[]) AS bounds FROM pg_stats WHERE tablename = 'track' AND attname = 'popularity'`;
+    expect(histogram.bounds).toBeGreaterThan(1);
+    expect(histogram.bounds).toBeLessThanOrEqual(31);
   });
   it("gives the same clusters when seeded again with the same k and seed", async () => {
     const before = await workspace.db.track.findMany({ select: { id: true, clusterId: true }, orderBy: { id: "asc" } });

