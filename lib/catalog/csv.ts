@@ -124,9 +124,14 @@ export class CsvRecordSplitter {
   /** Text fed but not yet moved into `text` (see feed). */
   private queued = "";
   private nextQuote = -1;
-  private nextLine = 1;
+  private nextLine: number;
   private ended = false;
   private readonly fields = new CsvFields();
+
+  /** `firstLine`: the line the text fed starts on (a piece of a file cut at a record's end, read.ts). */
+  constructor(firstLine = 1) {
+    this.nextLine = firstLine;
+  }
 
   /** Adds a chunk of text; splitting is fastest when next() has been drained before each feed. */
   feed(chunk: string): void {

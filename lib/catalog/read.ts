@@ -57,7 +57,7 @@ function fileInterner(): Intern {
 }
 
 /** Turns CSV records into row results: the first non-blank record is the header, which picks the format. */
-class CatalogRows {
+export class CatalogRows {
   private match: { format: CatalogFormat; index: ColumnIndex } | undefined;
   private readonly intern = fileInterner();
   /**
@@ -88,6 +88,11 @@ class CatalogRows {
 
   get format(): CatalogFormat | undefined {
     return this.match?.format;
+  }
+
+  /** The header's columns, once it has been read. */
+  get index(): ColumnIndex | undefined {
+    return this.match?.index;
   }
 
   /**
@@ -141,10 +146,16 @@ class CatalogRows {
         track.id = detached(track.id);
         track.name = detached(track.name);
       }
-      if (track.artists.length === 1) track.artists = this.soloArtist(track.artists[0]);
-      else for (let i = 0; i < track.artists.length; i++) track.artists[i] = this.intern(track.artists[i]);
+      track.artists = this.keptArtists(track.artists);
     }
     return result;
+  }
+
+  /** A track's artists as the reader keeps them: a shared list for an artist credited alone, else each name interned (in place). */
+  keptArtists(artists: string[]): string[] {
+    if (artists.length === 1) return this.soloArtist(artists[0]);
+    for (let i = 0; i < artists.length; i++) artists[i] = this.intern(artists[i]);
+    return artists;
   }
 }
 
@@ -171,7 +182,7 @@ async function* gunzippedWhenCompressed(stored: AsyncIterable<Buffer>, gzipByNam
 }
 
 /** A catalog's CSV bytes (gunzipped when compressed), hashing and metering the stored bytes on the way. */
-async function openCsvBytes(location: string, onProgress: ReadCatalogOptions["onProgress"]) {
+export async function openCsvBytes(location: string, onProgress: ReadCatalogOptions["onProgress"]) {
   let source;
   try {
     source = await openCatalogSource(location);

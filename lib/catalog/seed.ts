@@ -7,7 +7,7 @@ import { genresOfArtists, readArtistGenres } from "./artists";
 import type { CatalogFormat, OptionalColumn } from "./formats";
 import { artistGenresOfColumns, genreStatsOfColumns, topLabelsByCluster, type GenreShare } from "./genres";
 import type { RejectedField, RowRejection } from "./parse";
-import { readCatalogRows } from "./read";
+import { readCatalogIntoTable } from "./read-table";
 import { replaceCatalog } from "./store";
 import { TrackTable } from "./track-table";
 import { CLUSTER_FEATURES, type CatalogFormatId } from "./types";
@@ -61,9 +61,6 @@ export interface SeedSummary {
 }
 
 const NO_PROGRESS = { update() {}, finish() {} };
-/** After this many rows the read sizes the track table for the whole file (TrackTable.reserve). */
-const RESERVE_AFTER_ROWS = 100_000;
-const RESERVE_MARGIN = 1.25;
 
 export class SeedError extends Error {
   override name = "SeedError";
@@ -86,13 +83,12 @@ export async function seedCatalog(db: Db, options: SeedOptions): Promise<SeedSum
   const table = new TrackTable();
   const rejectedByField: SeedSummary["rejectedByField"] = {};
   const firstRejections: RowRejection[] = [];
-  let rowsRead = 0;
   let rowsRejected = 0;
-  let bytesRead = 0;
-  let totalBytes: number | null = null;
-  const file = await readCatalogRows(
+  const file = await readCatalogIntoTable(
     options.file,
     {
+      // A second thread parses the 600k-format file (read-table.ts); an artists file's genres join on one.
+      parallel: true,
       onFormat: (recognised) => {
         format = recognised;
         if (artists !== null && recognised.id !== "tracks-600k") {
@@ -104,27 +100,22 @@ export async function seedCatalog(db: Db, options: SeedOptions): Promise<SeedSum
       onProgress: (bytes, total) => {
         if (readProgress === NO_PROGRESS) readProgress = phase("read", total ?? 0);
         readProgress.update(bytes);
-        bytesRead = bytes;
-        totalBytes = total;
       },
-    },
-    (row) => {
-      rowsRead++;
-      if (rowsRead === RESERVE_AFTER_ROWS && totalBytes !== null && bytesRead > 0) {
-        // The rows to come, estimated from the share of the file read so far (which runs a little
-        // ahead of the rows parsed, so a little short), with room to spare: finish() trims it.
-        table.reserve(Math.ceil(((table.length * totalBytes) / bytesRead) * RESERVE_MARGIN));
-      }
-      if (row.ok) {
-        if (artists !== null && row.track.idArtists !== null) row.track.genres = genresOfArtists(row.track.idArtists, artists.genres);
-        table.add(row.track);
-      } else {
+      onTrack:
+        artists === null
+          ? undefined
+          : (track) => {
+              if (track.idArtists !== null) track.genres = genresOfArtists(track.idArtists, artists.genres);
+            },
+      onRejection: (row) => {
         rowsRejected++;
         rejectedByField[row.field] = (rejectedByField[row.field] ?? 0) + 1;
         if (firstRejections.length < 5) firstRejections.push(row);
-      }
+      },
     },
+    table,
   );
+  const { rowsRead } = file;
   readProgress.finish();
   const checksum = file.sha256;
   const tracks = table.finish();

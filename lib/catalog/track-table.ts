@@ -3,7 +3,8 @@
 // the garbage collector's time over the whole read; numbers here live in typed arrays instead, ids
 // and names as UTF-8 in one buffer each (StringColumn), and only the lists a track has are objects.
 import { byRowCount, COMPARED_FIELDS, countInto, samePlaylist, unionOf, type MergeOutcome } from "./merge";
-import type { CatalogTrack, ClusterFeature } from "./types";
+import { CHUNK_NUMBERS, type ParsedChunk } from "./chunk";
+import { NO_PLAYLISTS, NO_STRINGS, type CatalogTrack, type ClusterFeature } from "./types";
 
 /** The real-valued audio features, each a Float64Array column (the values exactly as parsed). */
 export const AUDIO_FEATURES = [
@@ -57,8 +58,27 @@ export class StringColumn {
     this.ends[this.length++] = end;
   }
 
+  /** Pushes a string given as UTF-8, bytes[start, end). */
+  pushUtf8(bytes: Uint8Array, start: number, end: number): void {
+    const at = this.startOf(this.length);
+    if (at + end - start > this.bytes.length) this.bytes = grownBuffer(this.bytes, at + end - start);
+    // Byte by byte: ids and names are short, and a subarray per call would be an object each.
+    const into = this.bytes;
+    for (let k = start, to = at; k < end; k++, to++) into[to] = bytes[k];
+    if (this.length === this.ends.length) this.ends = resized(this.ends, Math.max(INITIAL_CAPACITY, this.length * 2));
+    this.ends[this.length++] = at + end - start;
+  }
+
   at(i: number): string {
     return this.bytes.toString("utf8", this.startOf(i), this.ends[i]);
+  }
+
+  /** True when row i holds the string whose UTF-8 is bytes[start, end). */
+  equalsUtf8(i: number, bytes: Uint8Array, start: number, end: number): boolean {
+    const from = this.startOf(i);
+    if (this.ends[i] - from !== end - start) return false;
+    for (let k = 0; k < end - start; k++) if (this.bytes[from + k] !== bytes[start + k]) return false;
+    return true;
   }
 
   /** True when row i holds `text`. */
@@ -130,8 +150,11 @@ export class IdIndex {
   private slots = new Int32Array(2 * INITIAL_SLOTS).fill(EMPTY);
   private size = 0;
 
-  /** `isIdOf(row, id)` tells whether `id` is the id of row `row`, for every row added. */
-  constructor(private readonly isIdOf: (row: number, id: string) => boolean) {}
+  /** `isIdOf(row, id)` tells whether `id` is the id of row `row`, for every row added; isIdBytesOf, for an id as UTF-8. */
+  constructor(
+    private readonly isIdOf: (row: number, id: string) => boolean,
+    private readonly isIdBytesOf: (row: number, bytes: Uint8Array, start: number, end: number) => boolean = () => false,
+  ) {}
 
   /** The row of `id`, or EMPTY (-1) when it has none. */
   get(id: string): number {
@@ -149,6 +172,32 @@ export class IdIndex {
     if (4 * (this.size + 1) > this.slots.length) {
       this.grow();
       slot = this.slotOf(id, hash);
+    }
+    this.slots[2 * slot] = row;
+    this.slots[2 * slot + 1] = hash;
+    this.size++;
+    return EMPTY;
+  }
+
+  /**
+   * findOrAdd for an id given as UTF-8, bytes[start, end): the same hash as the id's string for an
+   * ASCII id (a Spotify id always is), so the two kinds of lookup may be mixed.
+   */
+  findOrAddUtf8(bytes: Uint8Array, start: number, end: number, row: number): number {
+    let hash = FNV_OFFSET;
+    for (let i = start; i < end; i++) hash = Math.imul(hash ^ bytes[i], FNV_PRIME);
+    const { slots } = this;
+    let mask = slots.length / 2 - 1;
+    let slot = hash & mask;
+    for (; ; slot = (slot + 1) & mask) {
+      const found = slots[2 * slot];
+      if (found === EMPTY) break;
+      if (slots[2 * slot + 1] === hash && this.isIdBytesOf(found, bytes, start, end)) return found;
+    }
+    if (4 * (this.size + 1) > this.slots.length) {
+      this.grow();
+      mask = this.slots.length / 2 - 1;
+      for (slot = hash & mask; this.slots[2 * slot] !== EMPTY; slot = (slot + 1) & mask);
     }
     this.slots[2 * slot] = row;
     this.slots[2 * slot + 1] = hash;
@@ -188,10 +237,12 @@ export class IdIndex {
 
 /** 32-bit FNV-1a of the text's UTF-16 code units. */
 function hashOf(text: string): number {
-  let hash = 0x811c9dc5 | 0; // as a signed 32-bit integer, like Math.imul's results and the Int32Array
-  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  let hash = FNV_OFFSET;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), FNV_PRIME);
   return hash;
 }
+const FNV_OFFSET = 0x811c9dc5 | 0; // as a signed 32-bit integer, like Math.imul's results and the Int32Array
+const FNV_PRIME = 0x01000193;
 
 /**
  * Tracks in order of first appearance, one column per stored field. `add` merges a row repeating a
@@ -224,7 +275,9 @@ export class TrackTable {
   /** Merged rows whose compared features (merge.ts COMPARED_FIELDS) differ from the first row's. */
   rowsConflicting = 0;
   private readonly isIdOf = (row: number, id: string) => this.ids.equals(row, id);
-  private indexById = new IdIndex(this.isIdOf);
+  private readonly isIdBytesOf = (row: number, bytes: Uint8Array, start: number, end: number) =>
+    this.ids.equalsUtf8(row, bytes, start, end);
+  private indexById = new IdIndex(this.isIdOf, this.isIdBytesOf);
   /** Row counts per label of the tracks that were merged (only those: most tracks have one row). */
   private labelCounts = new Map<number, { genres: Map<string, number>; subgenres: Map<string, number> }>();
 
@@ -252,6 +305,49 @@ export class TrackTable {
       this.append(track);
       return "new";
     }
+    return this.merge(index, track);
+  }
+
+  /**
+   * add() for row j of a parsed piece of a 600k-format file (chunk.ts), whose artists the caller
+   * gives (as strings it keeps: interned); the row's columns are copied as they are.
+   */
+  addParsed(chunk: ParsedChunk, j: number, artists: string[]): MergeOutcome {
+    const { ids, names, numbers } = chunk;
+    const idStart = j === 0 ? 0 : ids.ends[j - 1];
+    const index = this.indexById.findOrAddUtf8(ids.bytes, idStart, ids.ends[j], this.length);
+    if (index !== EMPTY) return this.merge(index, trackOfChunk(chunk, j, artists));
+    const i = this.length;
+    if (i === this.popularity.length) this.grow(Math.max(INITIAL_CAPACITY, i * 2));
+    this.ids.pushUtf8(ids.bytes, idStart, ids.ends[j]);
+    this.names.pushUtf8(names.bytes, j === 0 ? 0 : names.ends[j - 1], names.ends[j]);
+    this.artists.push(artists);
+    this.genres.push(NO_STRINGS);
+    this.subgenres.push(NO_STRINGS);
+    this.playlists.push(NO_PLAYLISTS);
+    const at = j * CHUNK_NUMBERS.length; // CHUNK_NUMBERS order
+    this.popularity[i] = numbers[at];
+    this.durationMs[i] = numbers[at + 1];
+    this.explicitFlag[i] = numbers[at + 2] === -1 ? NO_EXPLICIT : numbers[at + 2];
+    this.year[i] = numbers[at + 3] === 0 ? NO_YEAR : numbers[at + 3];
+    this.key[i] = numbers[at + 4];
+    this.mode[i] = numbers[at + 5];
+    const features = this.features;
+    features.danceability[i] = numbers[at + 6];
+    features.energy[i] = numbers[at + 7];
+    features.loudness[i] = numbers[at + 8];
+    features.speechiness[i] = numbers[at + 9];
+    features.acousticness[i] = numbers[at + 10];
+    features.instrumentalness[i] = numbers[at + 11];
+    features.liveness[i] = numbers[at + 12];
+    features.valence[i] = numbers[at + 13];
+    features.tempo[i] = numbers[at + 14];
+    this.length++;
+    return "new";
+  }
+
+  /** Merges a row repeating the track at `index` into it. */
+  private merge(index: number, track: CatalogTrack): MergeOutcome {
     this.rowsMerged++;
     let counts = this.labelCounts.get(index);
     if (!counts) {
@@ -289,7 +385,7 @@ export class TrackTable {
       this.subgenres[index] = byRowCount(this.subgenres[index], counts.subgenres);
     }
     this.labelCounts = new Map();
-    this.indexById = new IdIndex(this.isIdOf);
+    this.indexById = new IdIndex(this.isIdOf, this.isIdBytesOf);
     this.trim();
     this.ids.trim();
     this.names.trim();
@@ -363,4 +459,21 @@ export class TrackTable {
     this.mode = resized(this.mode, capacity);
     for (const f of AUDIO_FEATURES) this.features[f] = resized(this.features[f], capacity);
   }
+}
+
+/** Row j of a parsed chunk as a CatalogTrack (for merging a repeated track: rare). */
+function trackOfChunk(chunk: ParsedChunk, j: number, artists: string[]): CatalogTrack {
+  const at = j * CHUNK_NUMBERS.length;
+  const value = (name: (typeof CHUNK_NUMBERS)[number]) => chunk.numbers[at + CHUNK_NUMBERS.indexOf(name)];
+  const text = ({ bytes, ends }: ParsedChunk["ids"]) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString("utf8", j === 0 ? 0 : ends[j - 1], ends[j]);
+  const explicit = value("explicit");
+  return {
+    id: text(chunk.ids), name: text(chunk.names), artists, idArtists: null, releaseDate: null,
+    releaseYear: value("releaseYear") === 0 ? null : value("releaseYear"), explicit: explicit === -1 ? null : explicit === 1,
+    popularity: value("popularity"), durationMs: value("durationMs"), key: value("key"), mode: value("mode"),
+    danceability: value("danceability"), energy: value("energy"), loudness: value("loudness"), speechiness: value("speechiness"),
+    acousticness: value("acousticness"), instrumentalness: value("instrumentalness"), liveness: value("liveness"),
+    valence: value("valence"), tempo: value("tempo"), timeSignature: null, genres: NO_STRINGS, subgenres: NO_STRINGS,
+    playlists: NO_PLAYLISTS,
+  };
 }
