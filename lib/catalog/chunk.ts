@@ -157,10 +157,20 @@ export function parseChunk(
     artistCounts[rows] = track.artists.length;
     rows++;
   }
+  if (!options.final) checkWholeRecords(splitter);
   return {
     rows, numbers: numbers.slice(0, rows * STRIDE), ids: ids.take(), names: names.take(), artists: artists.join(""),
     artistEnds: artistEnds.slice(0, artists.length), artistCounts: artistCounts.slice(0, rows), rejections, rowsRead,
   };
+}
+
+/**
+ * After a piece other than the last has been split: it ended where a record ends, or it was cut
+ * wrong (lastRecordEnd), which must fail loudly rather than lose the record.
+ */
+export function checkWholeRecords(splitter: CsvRecordSplitter): void {
+  splitter.end();
+  if (splitter.nextFields() !== undefined) throw new Error("a piece of the file was cut inside a record (lastRecordEnd)");
 }
 
 function grown<T extends Float64Array | Int32Array>(array: T, length: number): T {

@@ -105,6 +105,22 @@ describe("CsvRecordSplitter", () => {
     expect(() => splitter.next()).toThrowError(/line 2: record longer than/);
   });
 
+  it("splits a short record of three lines that starts at the end of a chunk followed by a full-size one", () => {
+    // The next chunk is joined to the record a line at a time, the rest of it queued: the queued text
+    // is no part of the record and does not make it "too long".
+    const rows = MAX_RECORD_CHARS / 4 - 2;
+    const plain = "x,y\n".repeat(rows);
+    const splitter = new CsvRecordSplitter();
+    const records: CsvRecord[] = [];
+    splitter.feed(`${plain}1,"three\n`);
+    drain(splitter, records);
+    splitter.feed(`short\nlines"\n${plain}`);
+    splitter.end();
+    drain(splitter, records);
+    expect(records).toHaveLength(2 * rows + 1);
+    expect(records[rows]).toEqual({ fields: ["1", "three\nshort\nlines"], line: rows + 1 });
+  });
+
   it("gives the same records however the text is chunked", () => {
     const text = 'id,name\r\n1,"a, ""b""\nc"\r\n\r\n2,plain\r\n3,"x"';
     const expected = split(text);

@@ -265,7 +265,9 @@ export class CsvRecordSplitter {
   }
 
   private needMoreText(): false {
-    if (this.text.length - this.start + this.queued.length > MAX_RECORD_CHARS) {
+    // Only the record's own text counts, once all text fed has been tried: text queued behind it (the
+    // rest of a chunk) may well end it.
+    if (this.queued === "" && this.text.length - this.start > MAX_RECORD_CHARS) {
       throw new CsvSyntaxError(this.nextLine, `record longer than ${MAX_RECORD_CHARS} characters (unclosed quote?)`);
     }
     return false;

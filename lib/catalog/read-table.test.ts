@@ -142,6 +142,26 @@ describe("readCatalogIntoTable", () => {
     expect((error as Error).message).toBe((expected as Error).message);
   });
 
+  it("on a file cut short, reads every whole record before the cut, then fails, as one stream does", { timeout: 60_000 }, async () => {
+    const gzipped = gzipSync(text);
+    const path = write(gzipped.subarray(0, Math.floor(gzipped.length * 0.7)), ".csv.gz");
+    const reference = { table: new TrackTable(), rejections: [] as RowRejection[] };
+    const expected = await readCatalogRows(path, {}, (row) => {
+      if (row.ok) reference.table.add(row.track);
+      else reference.rejections.push(row);
+    }).catch((error: unknown) => error);
+    expect(expected).toBeInstanceOf(CatalogFileError);
+    expect(reference.table.length).toBeGreaterThan(10_000);
+    const table = new TrackTable();
+    const rejections: RowRejection[] = [];
+    const error = await readCatalogIntoTable(path, { parallel: true, onRejection: (r) => rejections.push(r) }, table).catch(
+      (error: unknown) => error,
+    );
+    expect(error).toEqual(expected);
+    expect(rejections).toEqual(reference.rejections);
+    expect(contents(table)).toEqual(contents(reference.table));
+  });
+
   it("passes an error thrown by a callback on as it is, and stops", async () => {
     const failure = new Error("stop here");
     const read = readCatalogIntoTable(write(text), { parallel: true, onRejection: () => { throw failure; } }, new TrackTable());

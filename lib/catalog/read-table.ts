@@ -3,11 +3,11 @@
 // gunzips and parses some pieces, a worker thread parses others (chunk-worker.ts). Every piece's
 // rows join the table in file order, so the table is the one a single thread builds.
 import { Worker } from "node:worker_threads";
-import { parseChunk, type ParsedChunk } from "./chunk";
+import { checkWholeRecords, parseChunk, type ParsedChunk } from "./chunk";
 import { CsvRecordSplitter, MAX_RECORD_CHARS } from "./csv";
 import type { ColumnIndex, RowRejection, RowResult } from "./parse";
 import { CatalogFileError, CatalogRows, openCsvBytes, type CatalogFileSummary, type ReadCatalogOptions } from "./read";
-import { lastRecordEnd } from "./record-ends";
+import { lastRecordEnd, textStart } from "./record-ends";
 import type { TrackTable } from "./track-table";
 import type { CatalogTrack } from "./types";
 
@@ -15,6 +15,8 @@ import type { CatalogTrack } from "./types";
 const PIECE_BYTES = 1 << 20;
 /** Pieces waiting at the worker at most; the next one is parsed on this thread instead. */
 const WORKER_QUEUE = 4;
+/** Parsed pieces held at most behind one the worker has not sent back: then the read waits for it. */
+const MAX_HELD_PIECES = 32;
 /** After this many rows the table is sized for the whole file (TrackTable.reserve). */
 const RESERVE_AFTER_ROWS = 100_000;
 const RESERVE_MARGIN = 1.25;
@@ -46,9 +48,10 @@ export interface ReadIntoTableOptions extends ReadCatalogOptions {
  * it, TrackTable.add). Resolves to the file's summary, the number of rows read and how many pieces
  * the second thread parsed. Errors are readCatalog's: CatalogFileError for a file that cannot be
  * read, is empty, has an unknown header or an unclosed quote; an error thrown by a callback ends the
- * read as is. One difference: a record of more than MAX_RECORD_CHARS characters that does end is
- * read (readCatalog refuses it or not depending on where its chunks fell); an unclosed quote is
- * refused the same way.
+ * read as is; a failure mid-file comes after every whole record before it has been read, as with
+ * readCatalog. One difference: a record of more than MAX_RECORD_CHARS characters that does end may
+ * be read here where readCatalog refuses it (whether it does depends on where its chunks fell); an
+ * unclosed quote is refused the same way by both.
  */
 export async function readCatalogIntoTable(
   location: string, options: ReadIntoTableOptions, table: TrackTable,
@@ -87,6 +90,8 @@ export async function readCatalogIntoTable(
   /** Pieces parsed into columns, or being parsed, that have not joined the table yet (file order). */
   const queue: { reply?: ChunkReply; parsing?: Promise<void> }[] = [];
   let firstLine = 1;
+  /** Where a cut is looked for in bytes from the file's start (after a byte-order mark) or from a record's start (0). */
+  let scanFrom = textStart;
   let nextId = 0;
   let workerPieces = 0;
   /** Set once the read is over (done or failed): a piece the worker lost is not parsed any more. */
@@ -105,6 +110,7 @@ export async function readCatalogIntoTable(
   const take = (bytes: Buffer, final: boolean) => {
     const where = { firstLine, final };
     firstLine += lineFeedsIn(bytes);
+    scanFrom = () => 0;
     const index = rows.format?.id === "tracks-600k" ? (rows.index as unknown as ColumnIndex) : undefined;
     if (!parallel || index === undefined) {
       // On this thread (or the header not read yet: then no piece is queued), straight into the table.
@@ -114,7 +120,7 @@ export async function readCatalogIntoTable(
     }
     const job: ChunkJob = { id: nextId++, bytes, index, options: { ...where, skipHeader: false } };
     const piece: (typeof queue)[number] = {};
-    if (!final) worker ??= new ChunkWorker();
+    if (!final) worker ??= ChunkWorker.start();
     if (worker !== null && worker.usable && worker.queued < WORKER_QUEUE) {
       piece.parsing = worker.parse(job).then(
         (reply) => void ((piece.reply = reply), workerPieces++),
@@ -130,34 +136,48 @@ export async function readCatalogIntoTable(
 
   const chunks = csv.chunks[Symbol.asyncIterator]();
   let unfinished: Buffer = Buffer.alloc(0);
+  const allParsed = async () => {
+    for (const piece of [...queue]) await piece.parsing;
+    mergeReady();
+  };
   try {
+    let failure: CatalogFileError | undefined;
     for (;;) {
       let step;
       try {
         step = await chunks.next();
       } catch (error) {
         // Reading, gunzipping or decoding failed.
-        if (error instanceof CatalogFileError) throw error;
-        throw new CatalogFileError(`${csv.label}: ${(error as Error).message}`);
+        failure = error instanceof CatalogFileError ? error : new CatalogFileError(`${csv.label}: ${(error as Error).message}`);
+        break;
       }
       if (step.done) break;
       let bytes = unfinished.length === 0 ? step.value : Buffer.concat([unfinished, step.value]);
       while (bytes.length >= PIECE_BYTES) {
-        const end = lastRecordEnd(bytes, 0, bytes.length);
+        const end = lastRecordEnd(bytes, scanFrom(bytes), bytes.length);
         if (end === -1) {
           // One unfinished record so far: one longer than the splitter allows (an unclosed quote) ends the read.
-          if (bytes.length > MAX_RECORD_CHARS) throwIfRecordTooLong(rows.label, bytes, firstLine);
+          if (bytes.length > MAX_RECORD_CHARS) failure = recordTooLong(rows.label, bytes, firstLine);
           break;
         }
         take(bytes.subarray(0, end), false);
         bytes = bytes.subarray(end);
       }
       unfinished = bytes;
+      if (failure !== undefined) break;
+      if (queue.length > MAX_HELD_PIECES) await queue[0].parsing;
       mergeReady(); // replies that came in while this thread was busy
     }
+    if (failure !== undefined) {
+      // As a reader going record by record: every whole record before the failure is read (its
+      // callbacks run, and may throw first), then the failure.
+      const end = lastRecordEnd(unfinished, scanFrom(unfinished), unfinished.length);
+      if (end > 0) take(unfinished.subarray(0, end), false);
+      await allParsed();
+      throw failure;
+    }
     take(unfinished, true);
-    for (const piece of [...queue]) await piece.parsing;
-    mergeReady();
+    await allParsed();
   } finally {
     stopped = true;
     csv.close();
@@ -180,21 +200,26 @@ function parseIntoTable(rows: CatalogRows, bytes: Buffer, where: { firstLine: nu
   splitter.feed(new TextDecoder("utf-8", { ignoreBOM: where.firstLine !== 1 }).decode(bytes));
   if (where.final) splitter.end();
   rows.drain(splitter, onRow);
+  if (!where.final) checkWholeRecords(splitter);
 }
 
 /**
- * Throws the splitter's error for an unfinished record (starting at `firstLine`) longer than it
- * allows, MAX_RECORD_CHARS characters: a reader holds no more of a file than that for one record.
+ * The splitter's error for an unfinished record (starting at `firstLine`) longer than it allows,
+ * MAX_RECORD_CHARS characters, or undefined when it is not that long: a reader holds no more of a
+ * file than that for one record.
  */
-function throwIfRecordTooLong(label: string, bytes: Buffer, firstLine: number): void {
+function recordTooLong(label: string, bytes: Buffer, firstLine: number): CatalogFileError | undefined {
   const splitter = new CsvRecordSplitter(firstLine);
-  splitter.feed(new TextDecoder("utf-8", { ignoreBOM: firstLine !== 1 }).decode(bytes));
+  // stream: a character cut at the end of the bytes read so far is no character yet.
+  splitter.feed(new TextDecoder("utf-8", { ignoreBOM: firstLine !== 1 }).decode(bytes, { stream: true }));
   try {
     splitter.nextFields();
+    return undefined;
   } catch (error) {
-    throw new CatalogFileError(`${label}: ${(error as Error).message}`);
+    return new CatalogFileError(`${label}: ${(error as Error).message}`);
   }
 }
+
 
 /** What the worker does with a piece, done on this thread. */
 function parseHere(job: ChunkJob): ChunkReply {
@@ -219,17 +244,32 @@ function mergeParsed(rows: CatalogRows, parsed: ParsedChunk, table: TrackTable, 
   return parsed.rowsRead;
 }
 
-/** The worker thread that parses pieces (chunk-worker.ts). If it fails, the pieces it held are parsed here. */
+/**
+ * The worker thread that parses pieces (chunk-worker.ts). If it cannot start or fails, the pieces it
+ * held are parsed on this thread, and the read goes on there (saying so once, on stderr).
+ */
 class ChunkWorker {
   usable = true;
   private readonly worker: Worker;
   private readonly waiting = new Map<number, { resolve(reply: ChunkReply): void; reject(error: Error): void }>();
 
-  constructor() {
+  /** A started worker, or null (said on stderr) when one cannot be started here. */
+  static start(): ChunkWorker | null {
+    try {
+      return new ChunkWorker();
+    } catch (error) {
+      warnOneThread(error);
+      return null;
+    }
+  }
+
+  private constructor() {
     const module = new URL("./chunk-worker.ts", import.meta.url).href;
-    // A worker does not inherit tsx's loader: it registers it before loading its TypeScript module.
+    // A worker does not inherit tsx's loader: it registers it (resolved from here, not from the
+    // working directory) before it loads its TypeScript module.
+    const tsx = import.meta.resolve("tsx/esm/api");
     this.worker = new Worker(
-      `import("tsx/esm/api").then((tsx) => { tsx.register(); return import(${JSON.stringify(module)}); });`,
+      `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(module)}); });`,
       { eval: true },
     );
     this.worker.on("message", (reply: ChunkReply) => {
@@ -248,19 +288,26 @@ class ChunkWorker {
   parse(job: ChunkJob): Promise<ChunkReply> {
     return new Promise((resolve, reject) => {
       this.waiting.set(job.id, { resolve, reject });
-      // Copied, not transferred: this thread keeps the bytes in case the worker fails.
-      this.worker.postMessage(job);
+      // A copy of exactly the piece, handed over: this thread keeps its bytes in case the worker
+      // fails, and a view's whole buffer (a piece is one) would be cloned.
+      const bytes = new Uint8Array(job.bytes);
+      this.worker.postMessage({ ...job, bytes }, [bytes.buffer]);
     });
   }
 
   async terminate(): Promise<void> {
-    this.usable = false;
+    this.usable = false; // before the exit event: ending it is no failure
     await this.worker.terminate();
   }
 
   private fail(error: Error): void {
+    if (this.usable) warnOneThread(error);
     this.usable = false;
     for (const waiting of this.waiting.values()) waiting.reject(error);
     this.waiting.clear();
   }
+}
+
+function warnOneThread(error: unknown): void {
+  console.warn(`The seed's parsing thread is not available (${(error as Error).message}): the file is read on one thread.`);
 }

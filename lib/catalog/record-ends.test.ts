@@ -1,13 +1,13 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { CsvRecordSplitter, type CsvRecord } from "./csv";
-import { lastRecordEnd } from "./record-ends";
+import { lastRecordEnd, textStart } from "./record-ends";
 
 /** Every record of `text`, or the error the splitter throws. */
 function recordsOf(text: string): CsvRecord[] | string {
   const splitter = new CsvRecordSplitter();
   try {
-    splitter.feed(text);
+    splitter.feed(new TextDecoder().decode(Buffer.from(text))); // as the reader decodes: a leading byte-order mark dropped
     splitter.end();
     const records: CsvRecord[] = [];
     for (let record = splitter.next(); record !== undefined; record = splitter.next()) records.push(record);
@@ -26,7 +26,7 @@ function recordsOfPieces(bytes: Buffer, size: number): CsvRecord[] | string {
   let pending = Buffer.alloc(0);
   for (let at = 0; at < bytes.length; at += size) {
     pending = Buffer.concat([pending, bytes.subarray(at, at + size)]);
-    const end = lastRecordEnd(pending, 0, pending.length);
+    const end = lastRecordEnd(pending, pieces.length === 0 ? textStart(pending) : 0, pending.length);
     if (end !== -1) {
       pieces.push(pending.subarray(0, end));
       pending = pending.subarray(end);
@@ -58,8 +58,8 @@ function recordsOfPieces(bytes: Buffer, size: number): CsvRecord[] | string {
 
 // Text made mostly of what CSV quoting turns on: quotes, commas, line ends.
 const csvText = fc
-  .array(fc.constantFrom('"', '""', ",", "\n", "\r\n", "a", "bc", "é", "日本", " ", "\r"), { maxLength: 60 })
-  .map((parts) => parts.join(""));
+  .tuple(fc.boolean(), fc.array(fc.constantFrom('"', '""', ",", "\n", "\r\n", "a", "bc", "é", "日本", " ", "\r", "\uFEFF"), { maxLength: 60 }))
+  .map(([byteOrderMark, parts]) => (byteOrderMark ? "\uFEFF" : "") + parts.join(""));
 
 describe("lastRecordEnd", () => {
   it("cuts text into pieces that parse, each on its own, into the records of the whole", () => {
@@ -82,6 +82,15 @@ describe("lastRecordEnd", () => {
     expect(end('"a"x\n"')).toBe(5); // text after a closing quote belongs to the field
     expect(end('a,"b"')).toBe(-1); // the last byte may be the first half of ""
     expect(end("abc")).toBe(-1);
+  });
+
+  it("starts a file's text after its byte-order mark", () => {
+    const bytes = Buffer.from('\uFEFF"a\nb",c\nd\n');
+    expect(textStart(bytes)).toBe(3);
+    expect(textStart(Buffer.from('"a'))).toBe(0);
+    // The quote after the mark opens a field (the decoder drops the mark): the first line feed is inside it.
+    expect(lastRecordEnd(bytes, textStart(bytes), 9)).toBe(-1);
+    expect(lastRecordEnd(bytes, textStart(bytes), bytes.length)).toBe(bytes.length);
   });
 
   it("starts from the record start it is given", () => {

@@ -43,3 +43,11 @@ export function lastRecordEnd(bytes: Buffer, from: number, end: number): number 
     }
   }
 }
+
+/**
+ * Where the text of a file that starts with `bytes` begins: after a UTF-8 byte-order mark, which the
+ * decoder drops (so a quote right after it starts a field), else at 0.
+ */
+export function textStart(bytes: Uint8Array): number {
+  return bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+}
