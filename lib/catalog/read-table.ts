@@ -15,11 +15,13 @@ import type { CatalogTrack } from "./types";
 const PIECE_BYTES = 1 << 20;
 /** Pieces waiting at the worker at most; the next one is parsed on this thread instead. */
 const WORKER_QUEUE = 4;
+/** Past this share of the stored file, at most one piece waits at the worker. */
+const NEAR_END = 0.97;
 /** Parsed pieces held at most behind one the worker has not sent back: then the read waits for it. */
 const MAX_HELD_PIECES = 32;
 /** After this many rows the table is sized for the whole file (TrackTable.reserve). */
 const RESERVE_AFTER_ROWS = 100_000;
-const RESERVE_MARGIN = 1.25;
+const RESERVE_MARGIN = 1.5;
 
 /** A piece of the file for parseChunk, and where it is in the file. */
 export interface ChunkJob {
@@ -58,13 +60,19 @@ export async function readCatalogIntoTable(
 ): Promise<CatalogFileSummary & { rowsRead: number; workerPieces: number }> {
   let bytesRead = 0;
   let totalBytes: number | null = null;
+  /** CSV bytes out of gunzip so far, and those of the pieces whose rows are in the table. */
+  let csvBytes = 0;
+  let csvBytesInTable = 0;
   let reserved = false;
   const reserveWhenDue = () => {
     if (reserved || table.length < RESERVE_AFTER_ROWS || totalBytes === null || bytesRead === 0) return;
     reserved = true;
-    // The rows to come, estimated from the share of the file read so far (which runs ahead of the
-    // rows in the table, so a little short), with room to spare: finish() trims it.
-    table.reserve(Math.ceil(((table.length * totalBytes) / bytesRead) * RESERVE_MARGIN));
+    // The file's rows, estimated from the rows per CSV byte in the table and the CSV bytes per stored
+    // byte so far (pieces still at the worker and gunzip's read-ahead are no rows yet, so not
+    // counted; the file is read ahead of gunzip, so the CSV bytes per stored byte come out low), with
+    // room to spare: finish() keeps the columns as views when at least 3/4 of them is used.
+    const csvBytesInFile = (csvBytes * totalBytes) / bytesRead;
+    table.reserve(Math.ceil(((table.length * csvBytesInFile) / csvBytesInTable) * RESERVE_MARGIN));
   };
   const rows = new CatalogRows(location, options.onFormat, false);
   let rowsRead = 0;
@@ -88,7 +96,7 @@ export async function readCatalogIntoTable(
   // loads while this thread parses the next ones. A file of one piece never starts it.
   let worker = null as ChunkWorker | null;
   /** Pieces parsed into columns, or being parsed, that have not joined the table yet (file order). */
-  const queue: { reply?: ChunkReply; parsing?: Promise<void> }[] = [];
+  const queue: { bytes: number; reply?: ChunkReply; parsing?: Promise<void> }[] = [];
   let firstLine = 1;
   /** Where a cut is looked for in bytes from the file's start (after a byte-order mark) or from a record's start (0). */
   let scanFrom = textStart;
@@ -99,9 +107,10 @@ export async function readCatalogIntoTable(
 
   const mergeReady = () => {
     while (queue.length > 0 && queue[0].reply !== undefined) {
-      const { reply } = queue.shift()!;
+      const { reply, bytes } = queue.shift()!;
       if ("error" in reply!) throw new CatalogFileError(`${rows.label}: ${reply.error}`);
       rowsRead += mergeParsed(rows, reply!.parsed, table, options.onRejection);
+      csvBytesInTable += bytes;
       reserveWhenDue();
     }
   };
@@ -115,13 +124,16 @@ export async function readCatalogIntoTable(
     if (!parallel || index === undefined) {
       // On this thread (or the header not read yet: then no piece is queued), straight into the table.
       parseIntoTable(rows, bytes, where, onRow);
+      csvBytesInTable += bytes.length;
       reserveWhenDue();
       return;
     }
     const job: ChunkJob = { id: nextId++, bytes, index, options: { ...where, skipHeader: false } };
-    const piece: (typeof queue)[number] = {};
+    const piece: (typeof queue)[number] = { bytes: bytes.length };
     if (!final) worker ??= ChunkWorker.start();
-    if (worker !== null && worker.usable && worker.queued < WORKER_QUEUE) {
+    // Near the end of the file, fewer pieces wait at the worker: this thread would only wait for them.
+    const nearEnd = totalBytes !== null && bytesRead >= NEAR_END * totalBytes;
+    if (worker !== null && worker.usable && worker.queued < (nearEnd ? 1 : WORKER_QUEUE)) {
       piece.parsing = worker.parse(job).then(
         (reply) => void ((piece.reply = reply), workerPieces++),
         // The thread failed (not the file): this thread parses the piece after all, unless the read is over.
@@ -152,6 +164,7 @@ export async function readCatalogIntoTable(
         break;
       }
       if (step.done) break;
+      csvBytes += step.value.length;
       let bytes = unfinished.length === 0 ? step.value : Buffer.concat([unfinished, step.value]);
       while (bytes.length >= PIECE_BYTES) {
         const end = lastRecordEnd(bytes, scanFrom(bytes), bytes.length);
