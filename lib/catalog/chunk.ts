@@ -1,22 +1,11 @@
 // A piece of a 600k-format catalog file (whole records) parsed into columns: what the parsing worker
-// thread hands back to the seed (read.ts readCatalogIntoTable), as typed arrays and UTF-8 bytes that
+// thread hands back to the seed (read-table.ts readCatalogIntoTable), as typed arrays and UTF-8 bytes that
 // move between threads without being copied value by value. Pure.
 import { CsvRecordSplitter } from "./csv";
 import { parseTrackRow, type ColumnIndex, type RowRejection } from "./parse";
-import type { CatalogTrack } from "./types";
+import { CHUNK_NUMBERS, resized, StringColumn, type Utf8List } from "./track-table";
 
-/** The numbers kept of each track, in this order, in ParsedChunk.numbers. */
-export const CHUNK_NUMBERS = [
-  "popularity", "durationMs", "explicit", "releaseYear", "key", "mode", "danceability", "energy", "loudness",
-  "speechiness", "acousticness", "instrumentalness", "liveness", "valence", "tempo",
-] as const satisfies readonly (keyof CatalogTrack)[];
 const STRIDE = CHUNK_NUMBERS.length;
-
-/** Strings one after the other as UTF-8: string i is bytes[ends[i - 1], ends[i]) (string 0 from 0). */
-export interface Utf8List {
-  bytes: Uint8Array;
-  ends: Int32Array;
-}
 
 export interface ParsedChunk {
   /** Valid rows, in file order. */
@@ -48,46 +37,6 @@ export function transferablesOf(chunk: ParsedChunk): ArrayBuffer[] {
   return [chunk.numbers.buffer, chunk.artistCounts.buffer, chunk.artistEnds.buffer, ...lists.flatMap((l) => [l.bytes.buffer, l.ends.buffer])] as ArrayBuffer[];
 }
 
-/** A growing Utf8List. */
-class Utf8ListBuilder {
-  private bytes = new Uint8Array(1 << 14);
-  private ends = new Int32Array(1 << 10);
-  private length = 0;
-  private used = 0;
-  private readonly encoder = new TextEncoder();
-
-  push(text: string): void {
-    // At most 3 bytes per UTF-16 code unit.
-    if (this.used + 3 * text.length > this.bytes.length) {
-      const bigger = new Uint8Array(Math.max(2 * this.bytes.length, this.used + 3 * text.length));
-      bigger.set(this.bytes.subarray(0, this.used));
-      this.bytes = bigger;
-    }
-    let end = this.used;
-    let ascii = true;
-    for (let i = 0; i < text.length; i++) {
-      const code = text.charCodeAt(i);
-      if (code > 0x7f) {
-        ascii = false;
-        break;
-      }
-      this.bytes[end++] = code;
-    }
-    if (!ascii) end = this.used + this.encoder.encodeInto(text, this.bytes.subarray(this.used)).written;
-    if (this.length === this.ends.length) {
-      const bigger = new Int32Array(2 * this.ends.length);
-      bigger.set(this.ends);
-      this.ends = bigger;
-    }
-    this.ends[this.length++] = end;
-    this.used = end;
-  }
-
-  take(): Utf8List {
-    return { bytes: this.bytes.slice(0, this.used), ends: this.ends.slice(0, this.length) };
-  }
-}
-
 /**
  * Parses `bytes`, whole records of a 600k-format file starting at line `firstLine`, as readCatalog
  * would (parseTrackRow, the same rejections); `skipHeader` for the piece that starts the file. The
@@ -97,15 +46,11 @@ class Utf8ListBuilder {
 export function parseChunk(
   bytes: Uint8Array, index: ColumnIndex, options: { firstLine: number; skipHeader: boolean; final: boolean },
 ): ParsedChunk {
-  // A byte-order mark is a character of the text anywhere but at the file's start.
-  const text = new TextDecoder("utf-8", { ignoreBOM: options.firstLine !== 1 }).decode(bytes);
-  const splitter = new CsvRecordSplitter(options.firstLine);
-  splitter.feed(text);
-  if (options.final) splitter.end();
+  const splitter = pieceSplitter(bytes, options.firstLine, options.final);
   let numbers = new Float64Array(STRIDE * 4096);
   let artistCounts = new Int32Array(4096);
-  const ids = new Utf8ListBuilder();
-  const names = new Utf8ListBuilder();
+  const ids = new StringColumn();
+  const names = new StringColumn();
   const artists: string[] = [];
   let artistEnds = new Int32Array(4096);
   let artistLength = 0;
@@ -127,8 +72,8 @@ export function parseChunk(
     }
     const track = result.track;
     if (rows === artistCounts.length) {
-      numbers = grown(numbers, 2 * numbers.length);
-      artistCounts = grown(artistCounts, 2 * artistCounts.length);
+      numbers = resized(numbers, 2 * numbers.length);
+      artistCounts = resized(artistCounts, 2 * artistCounts.length);
     }
     const at = rows * STRIDE;
     numbers[at] = track.popularity;
@@ -149,7 +94,7 @@ export function parseChunk(
     ids.push(track.id);
     names.push(track.name);
     for (const artist of track.artists) {
-      if (artists.length === artistEnds.length) artistEnds = grown(artistEnds, 2 * artistEnds.length);
+      if (artists.length === artistEnds.length) artistEnds = resized(artistEnds, 2 * artistEnds.length);
       artistLength += artist.length;
       artistEnds[artists.length] = artistLength;
       artists.push(artist);
@@ -159,9 +104,22 @@ export function parseChunk(
   }
   if (!options.final) checkWholeRecords(splitter);
   return {
-    rows, numbers: numbers.slice(0, rows * STRIDE), ids: ids.take(), names: names.take(), artists: artists.join(""),
+    rows, numbers: numbers.slice(0, rows * STRIDE), ids: ids.toUtf8List(), names: names.toUtf8List(), artists: artists.join(""),
     artistEnds: artistEnds.slice(0, artists.length), artistCounts: artistCounts.slice(0, rows), rejections, rowsRead,
   };
+}
+
+/**
+ * A splitter over a piece of a file that starts at line `firstLine` and ends where a record ends
+ * (or, when `final`, where the file does; a piece cut elsewhere is decoded up to its last whole
+ * character).
+ */
+export function pieceSplitter(bytes: Uint8Array, firstLine: number, final: boolean): CsvRecordSplitter {
+  const splitter = new CsvRecordSplitter(firstLine);
+  // A byte-order mark is a character of the text anywhere but at the file's start.
+  splitter.feed(new TextDecoder("utf-8", { ignoreBOM: firstLine !== 1 }).decode(bytes, { stream: !final }));
+  if (final) splitter.end();
+  return splitter;
 }
 
 /**
@@ -171,10 +129,4 @@ export function parseChunk(
 export function checkWholeRecords(splitter: CsvRecordSplitter): void {
   splitter.end();
   if (splitter.nextFields() !== undefined) throw new Error("a piece of the file was cut inside a record (lastRecordEnd)");
-}
-
-function grown<T extends Float64Array | Int32Array>(array: T, length: number): T {
-  const bigger = new (array.constructor as new (length: number) => T)(length);
-  bigger.set(array);
-  return bigger;
 }

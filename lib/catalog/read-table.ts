@@ -3,8 +3,8 @@
 // gunzips and parses some pieces, a worker thread parses others (chunk-worker.ts). Every piece's
 // rows join the table in file order, so the table is the one a single thread builds.
 import { Worker } from "node:worker_threads";
-import { checkWholeRecords, parseChunk, type ParsedChunk } from "./chunk";
-import { CsvRecordSplitter, MAX_RECORD_CHARS } from "./csv";
+import { checkWholeRecords, parseChunk, pieceSplitter, type ParsedChunk } from "./chunk";
+import { MAX_RECORD_CHARS } from "./csv";
 import type { ColumnIndex, RowRejection, RowResult } from "./parse";
 import { CatalogFileError, CatalogRows, openCsvBytes, type CatalogFileSummary, type ReadCatalogOptions } from "./read";
 import { lastRecordEnd, textStart } from "./record-ends";
@@ -208,10 +208,7 @@ function lineFeedsIn(bytes: Buffer): number {
 
 /** A piece parsed on this thread, row objects straight into the table (CatalogRows: the header, any format). */
 function parseIntoTable(rows: CatalogRows, bytes: Buffer, where: { firstLine: number; final: boolean }, onRow: (row: RowResult) => void) {
-  const splitter = new CsvRecordSplitter(where.firstLine);
-  // A byte-order mark is a character of the text anywhere but at the file's start.
-  splitter.feed(new TextDecoder("utf-8", { ignoreBOM: where.firstLine !== 1 }).decode(bytes));
-  if (where.final) splitter.end();
+  const splitter = pieceSplitter(bytes, where.firstLine, where.final);
   rows.drain(splitter, onRow);
   if (!where.final) checkWholeRecords(splitter);
 }
@@ -222,9 +219,8 @@ function parseIntoTable(rows: CatalogRows, bytes: Buffer, where: { firstLine: nu
  * file than that for one record.
  */
 function recordTooLong(label: string, bytes: Buffer, firstLine: number): CatalogFileError | undefined {
-  const splitter = new CsvRecordSplitter(firstLine);
-  // stream: a character cut at the end of the bytes read so far is no character yet.
-  splitter.feed(new TextDecoder("utf-8", { ignoreBOM: firstLine !== 1 }).decode(bytes, { stream: true }));
+  // Not final: a character cut at the end of the bytes read so far is no character yet.
+  const splitter = pieceSplitter(bytes, firstLine, false);
   try {
     splitter.nextFields();
     return undefined;

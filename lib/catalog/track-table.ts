@@ -3,7 +3,7 @@
 // the garbage collector's time over the whole read; numbers here live in typed arrays instead, ids
 // and names as UTF-8 in one buffer each (StringColumn), and only the lists a track has are objects.
 import { byRowCount, COMPARED_FIELDS, countInto, samePlaylist, unionOf, type MergeOutcome } from "./merge";
-import { CHUNK_NUMBERS, type ParsedChunk } from "./chunk";
+import type { ParsedChunk } from "./chunk";
 import { NO_PLAYLISTS, NO_STRINGS, type CatalogTrack, type ClusterFeature } from "./types";
 
 /** The real-valued audio features, each a Float64Array column (the values exactly as parsed). */
@@ -20,13 +20,25 @@ const INITIAL_CAPACITY = 1024;
 
 
 /** A copy of a typed array with room for `capacity` values (contents beyond it dropped). */
-function resized<T extends Float64Array | Int32Array | Int16Array | Int8Array>(array: T, capacity: number): T {
+export function resized<T extends Float64Array | Int32Array | Int16Array | Int8Array>(array: T, capacity: number): T {
   const resized = new (array.constructor as new (length: number) => T)(capacity);
   resized.set(array.length <= capacity ? array : array.subarray(0, capacity));
   return resized;
 }
 
 const MAX_ASCII = 0x7f;
+
+/** The numbers kept of each track of a parsed piece (chunk.ts), in this order, in ParsedChunk.numbers. */
+export const CHUNK_NUMBERS = [
+  "popularity", "durationMs", "explicit", "releaseYear", "key", "mode", "danceability", "energy", "loudness",
+  "speechiness", "acousticness", "instrumentalness", "liveness", "valence", "tempo",
+] as const satisfies readonly (keyof CatalogTrack)[];
+
+/** Strings one after the other as UTF-8: string i is bytes[ends[i - 1], ends[i]) (string 0 from 0). */
+export interface Utf8List {
+  bytes: Uint8Array;
+  ends: Int32Array;
+}
 
 /**
  * One string per row, held as UTF-8 in one growing buffer with each row's end offset. Two strings per
@@ -122,6 +134,11 @@ export class StringColumn {
     if (bytes > this.bytes.length) this.bytes = grownBuffer(this.bytes, bytes);
   }
 
+  /** The column's strings in arrays of their own (a Buffer may share its memory with others), to hand to another thread. */
+  toUtf8List(): Utf8List {
+    return { bytes: Uint8Array.prototype.slice.call(this.bytes, 0, this.startOf(this.length)), ends: this.ends.slice(0, this.length) };
+  }
+
   /** Frees the room the column grew into. */
   trim(): void {
     this.bytes = Buffer.from(this.bytes.subarray(0, this.startOf(this.length)));
@@ -166,16 +183,10 @@ export class IdIndex {
   /** The row of `id` when it has one; otherwise records that it is at `row` and returns EMPTY (-1). */
   findOrAdd(id: string, row: number): number {
     const hash = hashOf(id);
-    let slot = this.slotOf(id, hash);
+    const slot = this.slotOf(id, hash);
     const found = this.slots[2 * slot];
     if (found !== EMPTY) return found;
-    if (4 * (this.size + 1) > this.slots.length) {
-      this.grow();
-      slot = this.slotOf(id, hash);
-    }
-    this.slots[2 * slot] = row;
-    this.slots[2 * slot + 1] = hash;
-    this.size++;
+    this.insert(slot, hash, row);
     return EMPTY;
   }
 
@@ -187,22 +198,27 @@ export class IdIndex {
     let hash = FNV_OFFSET;
     for (let i = start; i < end; i++) hash = Math.imul(hash ^ bytes[i], FNV_PRIME);
     const { slots } = this;
-    let mask = slots.length / 2 - 1;
-    let slot = hash & mask;
-    for (; ; slot = (slot + 1) & mask) {
+    const mask = slots.length / 2 - 1;
+    for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
       const found = slots[2 * slot];
-      if (found === EMPTY) break;
+      if (found === EMPTY) {
+        this.insert(slot, hash, row);
+        return EMPTY;
+      }
       if (slots[2 * slot + 1] === hash && this.isIdBytesOf(found, bytes, start, end)) return found;
     }
+  }
+
+  /** Puts `row` with its id's `hash` in the free `slot` (or, when the table must grow first, in the one it then has). */
+  private insert(slot: number, hash: number, row: number): void {
     if (4 * (this.size + 1) > this.slots.length) {
       this.grow();
-      mask = this.slots.length / 2 - 1;
+      const mask = this.slots.length / 2 - 1;
       for (slot = hash & mask; this.slots[2 * slot] !== EMPTY; slot = (slot + 1) & mask);
     }
     this.slots[2 * slot] = row;
     this.slots[2 * slot + 1] = hash;
     this.size++;
-    return EMPTY;
   }
 
   /** Makes room for `rows` ids in all, so that adding them rehashes nothing. */
